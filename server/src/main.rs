@@ -1,0 +1,26 @@
+//! `doorstep-site`: the booking-site server binary.
+
+use std::process::ExitCode;
+
+use doorstep_site::{settings::Settings, site, telemetry};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    telemetry::init();
+
+    let settings = match Settings::from_env() {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("doorstep-site: {error}");
+            return ExitCode::from(2);
+        }
+    };
+
+    match site::serve(settings).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = %error, "the site server stopped");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! `cargo xtask watch`: the edit loop. Runs the demo, and on every change
+//! under `app/`, `server/`, `src/`, `style/` or `public/` rebuilds and
+//! restarts both servers.
+
+use std::{
+    path::Path,
+    thread::sleep,
+    time::{Duration, SystemTime},
+};
+
+use anyhow::Result;
+
+use crate::{bundle, demo, process::Children, tools};
+
+const WATCHED: &[&str] = &[
+    "app", "server", "src", "style", "public", "pms/src", "tenants",
+];
+
+/// Rebuilds and restarts on change until Ctrl-C.
+pub fn run() -> Result<()> {
+    tools::ensure_all()?;
+    let mut seen = newest_change();
+    let mut children = Children::default();
+
+    loop {
+        match bundle::build_all().and_then(|()| demo::start(&mut children)) {
+            Ok(()) => eprintln!("xtask: serving on http://localhost:3000/, watching for changes"),
+            Err(error) => eprintln!("xtask: {error:#}\nxtask: waiting for the next change"),
+        }
+
+        loop {
+            sleep(Duration::from_millis(500));
+            let newest = newest_change();
+            if newest > seen {
+                seen = newest;
+                break;
+            }
+        }
+        children.stop_all();
+    }
+}
+
+fn newest_change() -> SystemTime {
+    WATCHED
+        .iter()
+        .map(|dir| newest_in(&crate::root().join(dir)))
+        .max()
+        .unwrap_or(SystemTime::UNIX_EPOCH)
+}
+
+fn newest_in(path: &Path) -> SystemTime {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return SystemTime::UNIX_EPOCH;
+    };
+    let own = meta.modified().unwrap_or(SystemTime::UNIX_EPOCH);
+    if !meta.is_dir() {
+        return own;
+    }
+    std::fs::read_dir(path)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| newest_in(&entry.path()))
+        .fold(own, SystemTime::max)
+}
