@@ -1,0 +1,370 @@
+//! Verification of signed requests: [`VerifySignatureLayer`].
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use axum::{Router, routing::get};
+//! use doorstep_pms::auth::{CredentialCache, CurrentTenant, Verifier, VerifySignatureLayer};
+//! # fn build(cache: Arc<CredentialCache>) -> Router {
+//! let verifier = Verifier::new(cache, std::time::Duration::from_secs(3600), std::time::Duration::from_secs(60));
+//! Router::new()
+//!     .route("/whoami", get(|tenant: CurrentTenant| async move { tenant.client_id }))
+//!     .layer(VerifySignatureLayer::new(verifier))
+//! # }
+//! ```
+//!
+//! The checks run in the order of DESIGN.md, cheapest and least revealing
+//! first, and every failure answers the same `401` body; only the log says
+//! which check failed (with the client ID, never a credential).
+//!
+//! 1. Each of `x-clientid`, `x-api-key`, `x-signature`, `x-timestamp` is
+//!    present exactly once, non-empty, visible ASCII only, and at most
+//!    [`MAX_CREDENTIAL_HEADER_LEN`] bytes (431 when longer).
+//! 2. The client is known and enabled (cached, see [`super::cache`]).
+//! 3. The API key's SHA-256 matches one of the tenant's active keys.
+//! 4. The MAC is recomputed over the exact `x-timestamp` bytes and compared
+//!    in constant time, with the current secret, then with the previous
+//!    one while a rotation overlap lasts.
+//! 5. Only then is `x-timestamp` parsed strictly, and
+//!    `now < T <= now + lifetime + skew` required.
+
+mod layer;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use doorstep::headers;
+use doorstep::signature::{is_api_key_for, is_client_id, parse_timestamp, verify};
+use jiff::{SignedDuration, Timestamp};
+
+pub use layer::{VerifySignature, VerifySignatureLayer};
+
+use super::CurrentTenant;
+use super::cache::CredentialCache;
+use crate::error::ApiError;
+use crate::tenants::TenantCredentials;
+use crate::tenants::credentials::{digest_api_key, digests_equal};
+
+/// The longest value a credential header may have. Real values are at most
+/// 81 bytes (an API key) and about 170 (a signature with a long salt).
+pub const MAX_CREDENTIAL_HEADER_LEN: usize = 512;
+
+/// Checks the credentials and signature of requests; shared by every
+/// clone of the layer.
+#[derive(Debug, Clone)]
+pub struct Verifier {
+    cache: Arc<CredentialCache>,
+    lifetime: SignedDuration,
+    skew: SignedDuration,
+}
+
+/// Why a request was refused. Only [`Rejection::into_response`] decides what
+/// the client sees, and every [`Reason`] looks the same there.
+#[derive(Debug)]
+pub enum Rejection {
+    /// Authentication failed, for the logged reason.
+    Unauthorized(Reason),
+    /// A credential header is longer than any valid value.
+    HeadersTooLarge(&'static str),
+    /// Credentials could not be read from the database.
+    Unavailable(crate::tenants::StoreError),
+}
+
+/// Which check failed. Logged, never sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    /// A credential header is absent.
+    MissingHeader(&'static str),
+    /// A credential header appears more than once.
+    DuplicateHeader(&'static str),
+    /// A credential header is empty or has bytes outside visible ASCII.
+    MalformedHeader(&'static str),
+    /// `x-clientid` does not have the shape of a client ID.
+    MalformedClientId,
+    /// No tenant has this client ID.
+    UnknownClient,
+    /// The tenant is disabled.
+    TenantDisabled,
+    /// The API key is not (or no longer) one of the tenant's keys.
+    WrongApiKey,
+    /// The signature is not `<salt>.<mac>`.
+    MalformedSignature,
+    /// The MAC matches neither secret.
+    SignatureMismatch,
+    /// The timestamp is not strict RFC 3339 UTC.
+    MalformedTimestamp,
+    /// The timestamp is not in the future.
+    Expired,
+    /// The timestamp is further ahead than any issued signature lives.
+    TooFarAhead,
+}
+
+impl Reason {
+    /// A short stable name for logs and metrics.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Reason::MissingHeader(_) => "missing_header",
+            Reason::DuplicateHeader(_) => "duplicate_header",
+            Reason::MalformedHeader(_) => "malformed_header",
+            Reason::MalformedClientId => "malformed_client_id",
+            Reason::UnknownClient => "unknown_client",
+            Reason::TenantDisabled => "tenant_disabled",
+            Reason::WrongApiKey => "wrong_api_key",
+            Reason::MalformedSignature => "malformed_signature",
+            Reason::SignatureMismatch => "signature_mismatch",
+            Reason::MalformedTimestamp => "malformed_timestamp",
+            Reason::Expired => "expired",
+            Reason::TooFarAhead => "too_far_ahead",
+        }
+    }
+}
+
+impl IntoResponse for Rejection {
+    fn into_response(self) -> Response {
+        match self {
+            Rejection::Unauthorized(_) => ApiError::unauthorized().into_response(),
+            Rejection::HeadersTooLarge(_) => ApiError::headers_too_large().into_response(),
+            Rejection::Unavailable(error) => ApiError::unavailable(&error).into_response(),
+        }
+    }
+}
+
+/// The four credential headers of one request, checked for shape only.
+struct Presented<'a> {
+    client_id: &'a str,
+    api_key: &'a [u8],
+    signature: &'a [u8],
+    timestamp: &'a [u8],
+}
+
+impl Verifier {
+    /// A verifier reading credentials through `cache`. `lifetime` is the
+    /// longest lifetime the platform issues; `skew` the clock allowance.
+    pub fn new(cache: Arc<CredentialCache>, lifetime: Duration, skew: Duration) -> Self {
+        let signed = |d: Duration| SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX);
+        Self {
+            cache,
+            lifetime: signed(lifetime),
+            skew: signed(skew),
+        }
+    }
+
+    /// The credential cache.
+    pub fn cache(&self) -> &Arc<CredentialCache> {
+        &self.cache
+    }
+
+    /// Verifies the credential headers and names the tenant they belong to.
+    /// Logs the reason of a failure (with the client ID when it has the
+    /// shape of one) before returning it.
+    pub async fn verify(&self, headers: &HeaderMap) -> Result<CurrentTenant, Rejection> {
+        let result = self.check(headers).await;
+        if let Err(rejection) = &result {
+            log_rejection(headers, rejection);
+        }
+        result
+    }
+
+    async fn check(&self, headers: &HeaderMap) -> Result<CurrentTenant, Rejection> {
+        let presented = read_headers(headers)?;
+
+        let credentials = self
+            .cache
+            .get(presented.client_id)
+            .await
+            .map_err(Rejection::Unavailable)?
+            .ok_or(Rejection::Unauthorized(Reason::UnknownClient))?;
+        if credentials.disabled {
+            return Err(Rejection::Unauthorized(Reason::TenantDisabled));
+        }
+
+        let now = Timestamp::now();
+        check_api_key(&credentials, presented.client_id, presented.api_key, now)?;
+        check_signature(&credentials, &presented, now)?;
+
+        let expires_at = parse_timestamp(presented.timestamp)
+            .map_err(|_| Rejection::Unauthorized(Reason::MalformedTimestamp))?;
+        if expires_at <= now {
+            return Err(Rejection::Unauthorized(Reason::Expired));
+        }
+        if expires_at > now + self.lifetime + self.skew {
+            return Err(Rejection::Unauthorized(Reason::TooFarAhead));
+        }
+
+        Ok(current_tenant(&credentials))
+    }
+}
+
+fn read_headers(headers: &HeaderMap) -> Result<Presented<'_>, Rejection> {
+    let names = [
+        headers::CLIENT_ID,
+        headers::API_KEY,
+        headers::SIGNATURE,
+        headers::TIMESTAMP,
+    ];
+    let mut values: [&[u8]; 4] = [&[]; 4];
+
+    // Size first, so an oversized header is 431 whatever else is wrong.
+    for name in names {
+        if headers
+            .get_all(name)
+            .iter()
+            .any(|v| v.len() > MAX_CREDENTIAL_HEADER_LEN)
+        {
+            return Err(Rejection::HeadersTooLarge(name));
+        }
+    }
+    for (slot, name) in values.iter_mut().zip(names) {
+        *slot = single_header(headers, name)?;
+    }
+
+    let [client_id, api_key, signature, timestamp] = values;
+    let client_id = std::str::from_utf8(client_id)
+        .ok()
+        .filter(|id| is_client_id(id))
+        .ok_or(Rejection::Unauthorized(Reason::MalformedClientId))?;
+    Ok(Presented {
+        client_id,
+        api_key,
+        signature,
+        timestamp,
+    })
+}
+
+fn single_header<'a>(headers: &'a HeaderMap, name: &'static str) -> Result<&'a [u8], Rejection> {
+    let mut values = headers.get_all(name).iter();
+    let value = values
+        .next()
+        .ok_or(Rejection::Unauthorized(Reason::MissingHeader(name)))?;
+    if values.next().is_some() {
+        return Err(Rejection::Unauthorized(Reason::DuplicateHeader(name)));
+    }
+
+    let bytes = value.as_bytes();
+    if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_graphic) {
+        return Err(Rejection::Unauthorized(Reason::MalformedHeader(name)));
+    }
+    Ok(bytes)
+}
+
+fn check_api_key(
+    credentials: &TenantCredentials,
+    client_id: &str,
+    api_key: &[u8],
+    now: Timestamp,
+) -> Result<(), Rejection> {
+    let wrong = Rejection::Unauthorized(Reason::WrongApiKey);
+    // Headers were checked to be ASCII, so this only fails on a bug.
+    let api_key =
+        std::str::from_utf8(api_key).map_err(|_| Rejection::Unauthorized(Reason::WrongApiKey))?;
+    if !is_api_key_for(client_id, api_key) {
+        return Err(wrong);
+    }
+
+    let digest = digest_api_key(api_key.as_bytes());
+    let now_ms = now.as_millisecond();
+    let mut matched = false;
+    for key in &credentials.api_keys {
+        // Every key is compared, so the time taken does not depend on
+        // which one matched.
+        let live = key.expires_at.is_none_or(|until| now_ms < until);
+        matched |= digests_equal(&key.digest, &digest) && live;
+    }
+    if matched { Ok(()) } else { Err(wrong) }
+}
+
+fn check_signature(
+    credentials: &TenantCredentials,
+    presented: &Presented<'_>,
+    now: Timestamp,
+) -> Result<(), Rejection> {
+    let tenant_id = &credentials.tenant_id;
+    let current = verify(
+        presented.signature,
+        credentials.secret.expose(),
+        presented.timestamp,
+        tenant_id,
+    );
+
+    let error = match current {
+        Ok(()) => return Ok(()),
+        Err(doorstep::signature::SignatureError::Malformed) => {
+            return Err(Rejection::Unauthorized(Reason::MalformedSignature));
+        }
+        Err(error) => error,
+    };
+
+    if let Some((previous, until)) = &credentials.previous_secret {
+        let in_overlap = now.as_millisecond() < *until;
+        let verified = || {
+            verify(
+                presented.signature,
+                previous.expose(),
+                presented.timestamp,
+                tenant_id,
+            )
+            .is_ok()
+        };
+        // A signature under the previous secret was issued before the
+        // rotation, so it cannot expire after the overlap ends.
+        let issued_before_rotation =
+            || parse_timestamp(presented.timestamp).is_ok_and(|t| t.as_millisecond() <= *until);
+        if in_overlap && verified() && issued_before_rotation() {
+            return Ok(());
+        }
+    }
+
+    let _ = error;
+    Err(Rejection::Unauthorized(Reason::SignatureMismatch))
+}
+
+fn current_tenant(credentials: &TenantCredentials) -> CurrentTenant {
+    let profile = &credentials.profile;
+    CurrentTenant {
+        tenant_id: credentials.tenant_id.clone(),
+        client_id: credentials.client_id.clone(),
+        name: profile.name.clone(),
+        currency: profile.currency.clone(),
+        locale: profile.locale.clone(),
+        time_zone: profile.time_zone.clone(),
+        contact: profile.contact.clone(),
+    }
+}
+
+fn log_rejection(headers: &HeaderMap, rejection: &Rejection) {
+    // Only a value with the shape of a client ID is logged, so a hostile
+    // header cannot inject text into the log.
+    let client_id = headers
+        .get(headers::CLIENT_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|id| is_client_id(id))
+        .unwrap_or("-");
+
+    match rejection {
+        Rejection::Unauthorized(reason) => {
+            let header = match reason {
+                Reason::MissingHeader(h)
+                | Reason::DuplicateHeader(h)
+                | Reason::MalformedHeader(h) => *h,
+                _ => "-",
+            };
+            tracing::warn!(
+                tenant.client_id = client_id,
+                reason = reason.as_str(),
+                header,
+                "request refused: authentication failed"
+            );
+        }
+        Rejection::HeadersTooLarge(header) => {
+            tracing::warn!(
+                tenant.client_id = client_id,
+                header,
+                "request refused: header too large"
+            );
+        }
+        Rejection::Unavailable(_) => {
+            // Logged where it becomes a response.
+        }
+    }
+}
