@@ -1,0 +1,720 @@
+//! Bookings: `POST /bookings` (from a quote, idempotent), `GET
+//! /bookings/{bookingId}`, and the guest's `POST /bookings/lookup` and
+//! `POST /bookings/cancel`.
+//!
+//! A new booking is `held`: its nights are written to `booked_nights` in the
+//! same transaction as the booking, and that table's primary key on
+//! (listing, night) is what makes a double booking impossible on either
+//! engine. Whoever commits first wins; everyone else gets a unique-key
+//! violation, answered as 409 `dates_unavailable`. An unpaid hold lapses at
+//! `hold_expires_at`: from then on reads treat its nights as free, and the
+//! next booking of that listing deletes them in its own transaction.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use doorstep::api::Envelope;
+use doorstep::booking::{
+    Booking, BookingLookup, BookingRequest, BookingStatus, Date, GuestDetails, PaymentSummary,
+    PriceBreakdown, Refund,
+};
+use sha2::{Digest as _, Sha256};
+use sqlx::Row as _;
+
+use crate::app::AppState;
+use crate::auth::CurrentTenant;
+use crate::db::{Db, Engine, now_millis};
+use crate::error::ApiError;
+
+use super::input::{
+    FieldErrors, JsonBody, check_email, check_phone, check_text, dates_taken, refused,
+};
+use super::payments::{Charge, provider};
+use super::pricing::{days_between, nights};
+use super::quotes::{self, rfc3339};
+use super::settings::BookingSettings;
+use super::store::{self, today_in};
+
+/// The header that makes `POST /bookings` safe to retry.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// A booking row.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredBooking {
+    pub booking_id: String,
+    pub tenant_id: String,
+    pub reference: String,
+    pub listing_id: String,
+    pub check_in: String,
+    pub check_out: String,
+    pub guests: i64,
+    pub guest_name: String,
+    pub guest_email: String,
+    pub guest_email_key: String,
+    pub guest_phone: String,
+    pub arrival_notes: Option<String>,
+    pub price: String,
+    pub currency: String,
+    pub total: i64,
+    pub due_now: i64,
+    pub amount_paid: i64,
+    pub status: String,
+    pub hold_expires_at: Option<i64>,
+    pub request_hash: Option<String>,
+    pub refund_amount: Option<i64>,
+    pub refund_percent: Option<i64>,
+    pub created_at: i64,
+}
+
+const BOOKING_COLUMNS: &str = "booking_id, tenant_id, reference, listing_id, check_in, \
+    check_out, guests, guest_name, guest_email, guest_email_key, guest_phone, arrival_notes, \
+    price, currency, total, due_now, amount_paid, status, hold_expires_at, request_hash, \
+    refund_amount, refund_percent, created_at";
+
+impl StoredBooking {
+    /// The status as of `now_ms`: a hold past its expiry is `expired` even
+    /// before anything has rewritten its row.
+    pub fn status(&self, now_ms: i64) -> BookingStatus {
+        match BookingStatus::parse(&self.status) {
+            Some(BookingStatus::Held) if self.hold_expires_at.is_none_or(|at| at <= now_ms) => {
+                BookingStatus::Expired
+            }
+            Some(status) => status,
+            None => BookingStatus::Expired,
+        }
+    }
+
+    fn date(&self, text: &str) -> Result<Date, ApiError> {
+        text.parse()
+            .map_err(|_| ApiError::internal(&format!("booking {}: bad date", self.booking_id)))
+    }
+}
+
+/// `POST /v1/clients/bookings`: holds the quote's dates for the guest.
+///
+/// Answers 201 with the new booking, or 200 with the same booking when the
+/// same `Idempotency-Key` and body come again.
+pub async fn create(
+    State(state): State<AppState>,
+    tenant: CurrentTenant,
+    headers: HeaderMap,
+    JsonBody(request): JsonBody<BookingRequest>,
+) -> Result<(StatusCode, Json<Envelope<Booking>>), ApiError> {
+    let key = idempotency_key(&headers)?;
+    check_guest(&request.guest)?;
+    let request_hash = hash_request(&request);
+
+    if let Some(existing) = replay(&state.db, &tenant.tenant_id, &key, &request_hash).await? {
+        return Ok((StatusCode::OK, Json(Envelope::new(existing))));
+    }
+
+    let stored = quotes::find(&state.db, &tenant.tenant_id, &request.quote_id).await?;
+    let now = now_millis();
+    if stored.expires_at_ms <= now {
+        return Err(ApiError::new(
+            StatusCode::GONE,
+            "quote_expired",
+            "The quote has expired; please ask for a new one.",
+        ));
+    }
+
+    let new = NewBooking {
+        tenant_id: &tenant.tenant_id,
+        quote_id: &stored.quote.id,
+        listing_id: &stored.quote.listing_id,
+        check_in: stored.quote.check_in,
+        check_out: stored.quote.check_out,
+        guests: stored.quote.guests,
+        guest: &request.guest,
+        price: &stored.quote.price,
+        idempotency_key: &key,
+        request_hash: &request_hash,
+        now,
+        hold_until: now + BookingSettings::get().hold_ttl_ms(),
+    };
+    match hold(&state.db, &new).await? {
+        HoldOutcome::Held(booking_id) => {
+            let view = view(&state.db, &tenant.tenant_id, &booking_id).await?;
+            Ok((StatusCode::CREATED, Json(Envelope::new(view))))
+        }
+        HoldOutcome::DatesTaken => Err(dates_taken()),
+        HoldOutcome::KeyTaken => {
+            // A concurrent request with the same key committed first.
+            match replay(&state.db, &tenant.tenant_id, &key, &request_hash).await? {
+                Some(existing) => Ok((StatusCode::OK, Json(Envelope::new(existing)))),
+                None => Err(ApiError::internal(
+                    &"idempotency key conflict without a row",
+                )),
+            }
+        }
+    }
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
+    let missing = || {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "idempotency_key_required",
+            "The Idempotency-Key header is required: 1 to 255 visible ASCII characters.",
+        )
+    };
+    let value = headers.get(IDEMPOTENCY_KEY).ok_or_else(missing)?;
+    let key = value.to_str().map_err(|_| missing())?.trim();
+    let visible = key.bytes().all(|b| b.is_ascii_graphic());
+    if key.is_empty() || key.len() > 255 || !visible {
+        return Err(missing());
+    }
+    Ok(key.to_owned())
+}
+
+fn check_guest(guest: &GuestDetails) -> Result<(), ApiError> {
+    let mut errors = FieldErrors::default();
+    check_text("guest.name", &guest.name, 200, &mut errors);
+    check_email("guest.email", &guest.email, &mut errors);
+    check_phone("guest.phone", &guest.phone, &mut errors);
+    if let Some(notes) = &guest.arrival_notes
+        && notes.chars().count() > 1000
+    {
+        errors.add("guest.arrivalNotes", "must be at most 1000 characters");
+    }
+    errors.finish()
+}
+
+/// SHA-256 of the request as parsed, so whitespace or key order in the
+/// JSON does not make the same request look different.
+fn hash_request(request: &BookingRequest) -> String {
+    let canonical = serde_json::to_vec(request).unwrap_or_default();
+    Sha256::digest(&canonical)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The booking an earlier request with this key made, when the body is the
+/// same; 422 when the key was used with another body.
+async fn replay(
+    db: &Db,
+    tenant_id: &str,
+    key: &str,
+    request_hash: &str,
+) -> Result<Option<Booking>, ApiError> {
+    let row = sqlx::query(
+        "SELECT booking_id, request_hash FROM bookings \
+         WHERE tenant_id = $1 AND idempotency_key = $2",
+    )
+    .bind(tenant_id)
+    .bind(key)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+
+    let stored_hash: Option<String> = row.try_get("request_hash")?;
+    if stored_hash.as_deref() != Some(request_hash) {
+        return Err(refused(
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used with a different request body.",
+        ));
+    }
+    let booking_id: String = row.try_get("booking_id")?;
+    view(db, tenant_id, &booking_id).await.map(Some)
+}
+
+struct NewBooking<'a> {
+    tenant_id: &'a str,
+    quote_id: &'a str,
+    listing_id: &'a str,
+    check_in: Date,
+    check_out: Date,
+    guests: u32,
+    guest: &'a GuestDetails,
+    price: &'a PriceBreakdown,
+    idempotency_key: &'a str,
+    request_hash: &'a str,
+    now: i64,
+    hold_until: i64,
+}
+
+enum HoldOutcome {
+    Held(String),
+    DatesTaken,
+    KeyTaken,
+}
+
+/// Begins a write transaction. SQLite's `BEGIN IMMEDIATE` takes the write
+/// lock up front, so concurrent bookings queue (within the busy timeout)
+/// instead of failing to upgrade a read lock; PostgreSQL relies on the
+/// primary key, whose second inserter waits for the first to commit.
+async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, ApiError> {
+    let tx = match db.engine() {
+        Engine::Sqlite => db.pool().begin_with("BEGIN IMMEDIATE").await?,
+        Engine::Postgres => db.pool().begin().await?,
+    };
+    Ok(tx)
+}
+
+fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.is_unique_violation())
+}
+
+async fn hold(db: &Db, new: &NewBooking<'_>) -> Result<HoldOutcome, ApiError> {
+    let booking_id = uuid::Uuid::new_v4().to_string();
+    let price = serde_json::to_string(new.price)
+        .map_err(|e| ApiError::internal(&format!("serializing a price: {e}")))?;
+    let mut tx = begin_write(db).await?;
+
+    release_lapsed_holds(&mut tx, new.listing_id, new.now).await?;
+
+    let inserted = sqlx::query(
+        "INSERT INTO bookings (booking_id, tenant_id, reference, listing_id, quote_id, check_in, \
+         check_out, guests, guest_name, guest_email, guest_email_key, guest_phone, arrival_notes, \
+         price, currency, total, due_now, amount_paid, status, hold_expires_at, idempotency_key, \
+         request_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
+         $11, $12, $13, $14, $15, $16, $17, 0, 'held', $18, $19, $20, $21, $21)",
+    )
+    .bind(&booking_id)
+    .bind(new.tenant_id)
+    .bind(new_reference())
+    .bind(new.listing_id)
+    .bind(new.quote_id)
+    .bind(new.check_in.to_string())
+    .bind(new.check_out.to_string())
+    .bind(i64::from(new.guests))
+    .bind(new.guest.name.trim())
+    .bind(new.guest.email.trim())
+    .bind(email_key(&new.guest.email))
+    .bind(new.guest.phone.trim())
+    .bind(new.guest.arrival_notes.clone())
+    .bind(price)
+    .bind(&new.price.currency)
+    .bind(new.price.total)
+    .bind(new.price.due_now)
+    .bind(new.hold_until)
+    .bind(new.idempotency_key)
+    .bind(new.request_hash)
+    .bind(new.now)
+    .execute(&mut *tx)
+    .await;
+    match inserted {
+        Ok(_) => {}
+        Err(e) if is_unique_violation(&e) => return Ok(HoldOutcome::KeyTaken),
+        Err(e) => return Err(e.into()),
+    }
+
+    for night in nights(new.check_in, new.check_out) {
+        let taken = sqlx::query(
+            "INSERT INTO booked_nights (listing_id, night, booking_id) VALUES ($1, $2, $3)",
+        )
+        .bind(new.listing_id)
+        .bind(night.to_string())
+        .bind(&booking_id)
+        .execute(&mut *tx)
+        .await;
+        match taken {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Ok(HoldOutcome::DatesTaken),
+            Err(e) => return Err(e.into()),
+        }
+    }
+
+    tx.commit().await?;
+    Ok(HoldOutcome::Held(booking_id))
+}
+
+/// Frees the nights of the listing's lapsed holds and marks them expired.
+async fn release_lapsed_holds(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    listing_id: &str,
+    now: i64,
+) -> Result<(), ApiError> {
+    sqlx::query(
+        "DELETE FROM booked_nights WHERE listing_id = $1 AND booking_id IN \
+         (SELECT booking_id FROM bookings WHERE listing_id = $1 AND status = 'held' \
+          AND hold_expires_at <= $2)",
+    )
+    .bind(listing_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE bookings SET status = 'expired', updated_at = $2 \
+         WHERE listing_id = $1 AND status = 'held' AND hold_expires_at <= $2",
+    )
+    .bind(listing_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A booking reference: `DS-` and eight characters that cannot be misread
+/// (no 0/O, 1/I/L), about 10^12 possibilities.
+pub(super) fn new_reference() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).expect("the operating system's random source works");
+    let code: String = bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect();
+    format!("DS-{code}")
+}
+
+fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// A tenant's booking row by ID.
+pub async fn find_by_id(
+    db: &Db,
+    tenant_id: &str,
+    booking_id: &str,
+) -> Result<StoredBooking, ApiError> {
+    let sql =
+        format!("SELECT {BOOKING_COLUMNS} FROM bookings WHERE tenant_id = $1 AND booking_id = $2");
+    sqlx::query_as::<_, StoredBooking>(sqlx::AssertSqlSafe(sql))
+        .bind(tenant_id)
+        .bind(booking_id)
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or_else(|| ApiError::not_found("no such booking"))
+}
+
+/// The booking as the API shows it.
+pub async fn view(db: &Db, tenant_id: &str, booking_id: &str) -> Result<Booking, ApiError> {
+    let booking = find_by_id(db, tenant_id, booking_id).await?;
+    let listing = store::listing(db, tenant_id, &booking.listing_id).await?;
+    let payment = latest_charge(db, &booking.booking_id).await?;
+    let now = now_millis();
+    let status = booking.status(now);
+
+    let price: PriceBreakdown = serde_json::from_str(&booking.price)
+        .map_err(|e| ApiError::internal(&format!("booking {booking_id} price: {e}")))?;
+    let refund = booking.refund_amount.map(|amount| Refund {
+        amount,
+        currency: booking.currency.clone(),
+        percent: booking.refund_percent.unwrap_or(0) as u32,
+    });
+    Ok(Booking {
+        id: booking.booking_id.clone(),
+        reference: booking.reference.clone(),
+        status,
+        listing_id: booking.listing_id.clone(),
+        listing_name: listing.detail.name,
+        check_in: booking.date(&booking.check_in)?,
+        check_out: booking.date(&booking.check_out)?,
+        guests: booking.guests as u32,
+        guest: GuestDetails {
+            name: booking.guest_name,
+            email: booking.guest_email,
+            phone: booking.guest_phone,
+            arrival_notes: booking.arrival_notes,
+        },
+        price,
+        amount_paid: booking.amount_paid,
+        hold_expires_at: match status {
+            BookingStatus::Held => booking.hold_expires_at.map(rfc3339),
+            _ => None,
+        },
+        payment,
+        refund,
+        cancellation_policy: listing.plan.cancellation_policy,
+        payment_policy: listing.plan.payment_policy,
+        created_at: rfc3339(booking.created_at),
+    })
+}
+
+async fn latest_charge(db: &Db, booking_id: &str) -> Result<Option<PaymentSummary>, ApiError> {
+    let row = sqlx::query(
+        "SELECT payment_id, brand, last4, amount, currency, created_at FROM payments \
+         WHERE booking_id = $1 AND kind = 'charge' ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(booking_id)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    Ok(Some(PaymentSummary {
+        id: row.try_get("payment_id")?,
+        brand: row.try_get("brand")?,
+        last4: row.try_get("last4")?,
+        amount: row.try_get("amount")?,
+        currency: row.try_get("currency")?,
+        paid_at: rfc3339(row.try_get("created_at")?),
+    }))
+}
+
+/// Records a charge and confirms a held booking, unless its hold lapsed
+/// meanwhile (then nothing changes and `false` is returned).
+pub async fn confirm(
+    db: &Db,
+    booking: &StoredBooking,
+    charge: &Charge,
+    provider: &str,
+) -> Result<bool, ApiError> {
+    let now = now_millis();
+    let mut tx = begin_write(db).await?;
+
+    let updated = sqlx::query(
+        "UPDATE bookings SET status = 'confirmed', amount_paid = $1, hold_expires_at = NULL, \
+         updated_at = $2 WHERE booking_id = $3 AND tenant_id = $4 AND status = 'held' \
+         AND hold_expires_at > $2",
+    )
+    .bind(booking.due_now)
+    .bind(now)
+    .bind(&booking.booking_id)
+    .bind(&booking.tenant_id)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Ok(false);
+    }
+
+    insert_payment(
+        &mut tx,
+        booking,
+        "charge",
+        provider,
+        charge,
+        booking.due_now,
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+async fn insert_payment(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    booking: &StoredBooking,
+    kind: &str,
+    provider: &str,
+    charge: &Charge,
+    amount: i64,
+    now: i64,
+) -> Result<(), ApiError> {
+    sqlx::query(
+        "INSERT INTO payments (payment_id, tenant_id, booking_id, kind, provider, \
+         provider_reference, brand, last4, amount, currency, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(uuid::Uuid::new_v4().to_string())
+    .bind(&booking.tenant_id)
+    .bind(&booking.booking_id)
+    .bind(kind)
+    .bind(provider)
+    .bind(&charge.provider_reference)
+    .bind(&charge.brand)
+    .bind(&charge.last4)
+    .bind(amount)
+    .bind(&booking.currency)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// `GET /v1/clients/bookings/{bookingId}`.
+pub async fn show(
+    State(state): State<AppState>,
+    tenant: CurrentTenant,
+    Path(booking_id): Path<String>,
+) -> Result<Json<Envelope<Booking>>, ApiError> {
+    let booking = view(&state.db, &tenant.tenant_id, &booking_id).await?;
+    Ok(Json(Envelope::new(booking)))
+}
+
+fn check_lookup(lookup: &BookingLookup) -> Result<(), ApiError> {
+    let mut errors = FieldErrors::default();
+    if lookup.reference.trim().is_empty() || lookup.reference.len() > 40 {
+        errors.add("reference", "must be a booking reference");
+    }
+    if lookup.email.trim().is_empty() || lookup.email.len() > 254 {
+        errors.add("email", "must be an e-mail address");
+    }
+    errors.finish()
+}
+
+/// The booking matching a guest's reference and e-mail. A wrong e-mail
+/// and an unknown reference answer the same 404, so the look-up cannot
+/// confirm that a reference exists.
+async fn find_for_guest(
+    db: &Db,
+    tenant_id: &str,
+    lookup: &BookingLookup,
+) -> Result<StoredBooking, ApiError> {
+    let sql = format!(
+        "SELECT {BOOKING_COLUMNS} FROM bookings \
+         WHERE tenant_id = $1 AND reference = $2 AND guest_email_key = $3"
+    );
+    sqlx::query_as::<_, StoredBooking>(sqlx::AssertSqlSafe(sql))
+        .bind(tenant_id)
+        .bind(lookup.reference.trim().to_uppercase())
+        .bind(email_key(&lookup.email))
+        .fetch_optional(db.pool())
+        .await?
+        .ok_or_else(|| ApiError::not_found("no booking matches this reference and e-mail"))
+}
+
+/// `POST /v1/clients/bookings/lookup`: a guest finds their booking.
+pub async fn lookup(
+    State(state): State<AppState>,
+    tenant: CurrentTenant,
+    JsonBody(request): JsonBody<BookingLookup>,
+) -> Result<Json<Envelope<Booking>>, ApiError> {
+    check_lookup(&request)?;
+    let booking = find_for_guest(&state.db, &tenant.tenant_id, &request).await?;
+    let view = view(&state.db, &tenant.tenant_id, &booking.booking_id).await?;
+    Ok(Json(Envelope::new(view)))
+}
+
+/// `POST /v1/clients/bookings/cancel`: a guest cancels; a paid booking is
+/// refunded the share its cancellation policy gives for the notice given.
+pub async fn cancel(
+    State(state): State<AppState>,
+    tenant: CurrentTenant,
+    JsonBody(request): JsonBody<BookingLookup>,
+) -> Result<Json<Envelope<Booking>>, ApiError> {
+    check_lookup(&request)?;
+    let booking = find_for_guest(&state.db, &tenant.tenant_id, &request).await?;
+    let listing = store::listing(&state.db, &tenant.tenant_id, &booking.listing_id).await?;
+    let now = now_millis();
+
+    let status = booking.status(now);
+    if !matches!(status, BookingStatus::Held | BookingStatus::Confirmed) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_cancellable",
+            format!("This booking is already {}.", status.as_str()),
+        ));
+    }
+    let today = today_in(&listing.detail.time_zone);
+    let check_in = booking.date(&booking.check_in)?;
+    if today >= booking.date(&booking.check_out)? {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "not_cancellable",
+            "This stay is already over.",
+        ));
+    }
+
+    let percent = listing
+        .plan
+        .cancellation_policy
+        .refund_percent(days_between(today, check_in));
+    let refund = booking.amount_paid * i64::from(percent) / 100;
+    let refund_reference = match (refund > 0, charge_reference(&state.db, &booking).await?) {
+        (true, Some(charge)) => Some(
+            provider()
+                .refund(&charge.provider_reference, refund)
+                .await
+                .map(|reference| Charge {
+                    provider_reference: reference,
+                    ..charge
+                })
+                .map_err(|e| {
+                    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.code(), e.to_string())
+                })?,
+        ),
+        _ => None,
+    };
+
+    let mut tx = begin_write(&state.db).await?;
+    let updated = sqlx::query(
+        "UPDATE bookings SET status = 'cancelled', refund_amount = $1, refund_percent = $2, \
+         hold_expires_at = NULL, updated_at = $3 WHERE booking_id = $4 AND status = $5",
+    )
+    .bind(refund)
+    .bind(i64::from(percent))
+    .bind(now)
+    .bind(&booking.booking_id)
+    .bind(&booking.status)
+    .execute(&mut *tx)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Err(ApiError::conflict(
+            "the booking changed meanwhile; please try again",
+        ));
+    }
+    sqlx::query("DELETE FROM booked_nights WHERE booking_id = $1")
+        .bind(&booking.booking_id)
+        .execute(&mut *tx)
+        .await?;
+    if let Some(refund_charge) = &refund_reference {
+        let provider_name = provider().name();
+        insert_payment(
+            &mut tx,
+            &booking,
+            "refund",
+            provider_name,
+            refund_charge,
+            refund,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+
+    let view = view(&state.db, &tenant.tenant_id, &booking.booking_id).await?;
+    Ok(Json(Envelope::new(view)))
+}
+
+async fn charge_reference(db: &Db, booking: &StoredBooking) -> Result<Option<Charge>, ApiError> {
+    let row = sqlx::query(
+        "SELECT provider_reference, brand, last4 FROM payments \
+         WHERE booking_id = $1 AND kind = 'charge' ORDER BY created_at DESC LIMIT 1",
+    )
+    .bind(&booking.booking_id)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    Ok(Some(Charge {
+        provider_reference: row.try_get("provider_reference")?,
+        brand: row.try_get("brand")?,
+        last4: row.try_get("last4")?,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_are_short_and_unambiguous() {
+        let reference = new_reference();
+
+        assert_eq!(reference.len(), 11);
+        assert!(reference.starts_with("DS-"));
+        assert!(!reference[3..].contains(['0', 'O', '1', 'I', 'L']));
+    }
+
+    #[test]
+    fn the_idempotency_key_must_be_present_and_printable() {
+        let mut headers = HeaderMap::new();
+        assert!(idempotency_key(&headers).is_err());
+
+        headers.insert(IDEMPOTENCY_KEY, "abc 123".parse().unwrap());
+        assert!(idempotency_key(&headers).is_err());
+
+        headers.insert(IDEMPOTENCY_KEY, "4f1c-9a".parse().unwrap());
+        assert_eq!(idempotency_key(&headers).unwrap(), "4f1c-9a");
+    }
+
+    #[test]
+    fn the_same_request_hashes_the_same_whatever_its_json_spelling() {
+        let a: BookingRequest = serde_json::from_str(
+            r#"{"quoteId":"q","guest":{"name":"A","email":"a@b.co","phone":"123456"}}"#,
+        )
+        .unwrap();
+        let b: BookingRequest = serde_json::from_str(
+            r#"{ "guest": {"phone":"123456","email":"a@b.co","name":"A"}, "quoteId": "q" }"#,
+        )
+        .unwrap();
+
+        assert_eq!(hash_request(&a), hash_request(&b));
+    }
+}

@@ -1,0 +1,48 @@
+//! The tenant-scoped booking domain: listings, calendar, quotes, bookings,
+//! payments, guest look-up and cancellation.
+//!
+//! Every handler takes the [`CurrentTenant`](crate::auth::CurrentTenant)
+//! that the verification layer resolved and scopes every query by it alone;
+//! an ID of another tenant's listing, quote or booking answers the same 404
+//! as one that does not exist. Wire types live in [`doorstep::booking`].
+//!
+//! | endpoint (under `/v1/clients`) | module |
+//! |---|---|
+//! | `GET /listings`, `GET /listings/{listing}`, `GET /listings/{listing}/calendar` | [`listings`] |
+//! | `POST /quotes`, `GET /quotes/{quoteId}` | [`quotes`] |
+//! | `POST /bookings`, `GET /bookings/{bookingId}`, `POST /bookings/lookup`, `POST /bookings/cancel` | [`bookings`] |
+//! | `POST /bookings/{bookingId}/payments` | [`payments`] |
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::app::AppState;
+
+pub mod bookings;
+pub mod input;
+pub mod listings;
+pub mod openapi;
+pub mod payments;
+pub mod pricing;
+pub mod quotes;
+pub mod seed;
+pub mod settings;
+pub mod store;
+
+pub use openapi::openapi_paths;
+pub use seed::{seed_demo, seed_tenant};
+
+/// The booking routes, relative to `/v1/clients`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/listings", get(listings::search))
+        .route("/listings/{listing}", get(listings::detail))
+        .route("/listings/{listing}/calendar", get(listings::calendar))
+        .route("/quotes", post(quotes::create))
+        .route("/quotes/{quote_id}", get(quotes::show))
+        .route("/bookings", post(bookings::create))
+        .route("/bookings/lookup", post(bookings::lookup))
+        .route("/bookings/cancel", post(bookings::cancel))
+        .route("/bookings/{booking_id}", get(bookings::show))
+        .route("/bookings/{booking_id}/payments", post(payments::pay))
+}

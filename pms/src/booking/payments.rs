@@ -1,0 +1,368 @@
+//! Card payments: the [`PaymentProvider`] port, the built-in
+//! [`SimulatedProvider`], and `POST /bookings/{bookingId}/payments`.
+//!
+//! The card details pass through to the provider and are dropped; the
+//! platform keeps the brand and the last four digits only. The amount is
+//! never taken from the request: it is what the booking's payment policy
+//! says is due now (the deposit or the total).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use doorstep::api::Envelope;
+use doorstep::booking::{Booking, BookingStatus, CardDetails, PaymentRequest, test_cards};
+
+use crate::app::AppState;
+use crate::auth::CurrentTenant;
+use crate::db::now_millis;
+use crate::error::ApiError;
+
+use super::bookings::{self, StoredBooking};
+use super::input::{FieldErrors, JsonBody, check_text};
+
+/// What the platform asks a provider to charge.
+#[derive(Debug)]
+pub struct ChargeRequest<'a> {
+    pub amount: i64,
+    pub currency: &'a str,
+    pub card: &'a CardDetails,
+    /// The booking reference, for the provider's statement.
+    pub description: &'a str,
+}
+
+/// A successful charge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Charge {
+    /// The provider's ID of the charge, for refunds.
+    pub provider_reference: String,
+    pub brand: String,
+    pub last4: String,
+}
+
+/// Why a card was refused. The message is safe to show the guest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Decline {
+    #[error("The card was declined.")]
+    CardDeclined,
+    #[error("The card has insufficient funds.")]
+    InsufficientFunds,
+    #[error("The payment provider could not be reached; nothing was charged.")]
+    ProviderUnavailable,
+}
+
+impl Decline {
+    /// The error code on the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::CardDeclined => "card_declined",
+            Self::InsufficientFunds => "insufficient_funds",
+            Self::ProviderUnavailable => "payment_provider_unavailable",
+        }
+    }
+}
+
+/// A boxed future, so the provider can be a trait object.
+pub type ProviderFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A card payment provider.
+pub trait PaymentProvider: Send + Sync {
+    /// The provider's name, stored with each payment.
+    fn name(&self) -> &'static str;
+
+    /// Charges a card.
+    fn charge<'a>(
+        &'a self,
+        request: ChargeRequest<'a>,
+    ) -> ProviderFuture<'a, Result<Charge, Decline>>;
+
+    /// Refunds part or all of an earlier charge.
+    fn refund<'a>(
+        &'a self,
+        provider_reference: &'a str,
+        amount: i64,
+    ) -> ProviderFuture<'a, Result<String, Decline>>;
+}
+
+/// A provider that moves no money. Test cards: [`test_cards::SUCCESS`]
+/// succeeds, [`test_cards::DECLINED`] is declined,
+/// [`test_cards::INSUFFICIENT_FUNDS`] lacks funds; any other valid number
+/// succeeds.
+#[derive(Debug, Default)]
+pub struct SimulatedProvider;
+
+impl PaymentProvider for SimulatedProvider {
+    fn name(&self) -> &'static str {
+        "simulated"
+    }
+
+    fn charge<'a>(
+        &'a self,
+        request: ChargeRequest<'a>,
+    ) -> ProviderFuture<'a, Result<Charge, Decline>> {
+        Box::pin(async move {
+            let digits = card_digits(&request.card.number);
+            match digits.as_str() {
+                test_cards::DECLINED => Err(Decline::CardDeclined),
+                test_cards::INSUFFICIENT_FUNDS => Err(Decline::InsufficientFunds),
+                _ => Ok(Charge {
+                    provider_reference: format!("sim_ch_{}", uuid::Uuid::new_v4().simple()),
+                    brand: brand(&digits).to_owned(),
+                    last4: digits[digits.len() - 4..].to_owned(),
+                }),
+            }
+        })
+    }
+
+    fn refund<'a>(
+        &'a self,
+        _provider_reference: &'a str,
+        _amount: i64,
+    ) -> ProviderFuture<'a, Result<String, Decline>> {
+        Box::pin(async move { Ok(format!("sim_re_{}", uuid::Uuid::new_v4().simple())) })
+    }
+}
+
+/// The provider of this process: the simulated one.
+/// FIXME: a real provider needs a setting to choose it and its credentials;
+/// only the simulated provider exists so far.
+pub fn provider() -> Arc<dyn PaymentProvider> {
+    static PROVIDER: std::sync::OnceLock<Arc<dyn PaymentProvider>> = std::sync::OnceLock::new();
+    Arc::clone(PROVIDER.get_or_init(|| Arc::new(SimulatedProvider)))
+}
+
+fn card_digits(number: &str) -> String {
+    number.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// The card brand from its number's prefix.
+pub fn brand(digits: &str) -> &'static str {
+    let two: u32 = digits.get(..2).and_then(|p| p.parse().ok()).unwrap_or(0);
+    let four: u32 = digits.get(..4).and_then(|p| p.parse().ok()).unwrap_or(0);
+    if digits.starts_with('4') {
+        "visa"
+    } else if (51..=55).contains(&two) || (2221..=2720).contains(&four) {
+        "mastercard"
+    } else if two == 34 || two == 37 {
+        "amex"
+    } else {
+        "card"
+    }
+}
+
+/// The Luhn checksum every card number carries.
+pub fn luhn_valid(digits: &str) -> bool {
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 1 {
+                let doubled = d * 2;
+                if doubled > 9 { doubled - 9 } else { doubled }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+/// Checks card details, naming each bad field. `today` is (year, month) in UTC.
+fn check_card(card: &CardDetails, (year, month): (u32, u32)) -> Result<(), ApiError> {
+    let mut errors = FieldErrors::default();
+
+    let allowed = card
+        .number
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == ' ' || c == '-');
+    let digits = card_digits(&card.number);
+    if !allowed || !(12..=19).contains(&digits.len()) || !luhn_valid(&digits) {
+        errors.add("card.number", "must be a valid card number");
+    }
+    if !(1..=12).contains(&card.exp_month) {
+        errors.add("card.expMonth", "must be 1 to 12");
+    }
+    if !(2000..=2100).contains(&card.exp_year) {
+        errors.add("card.expYear", "must be a four-digit year");
+    } else if (card.exp_year, card.exp_month) < (year, month) {
+        errors.add("card.expYear", "the card has expired");
+    }
+    let cvc_ok = (3..=4).contains(&card.cvc.len()) && card.cvc.bytes().all(|b| b.is_ascii_digit());
+    if !cvc_ok {
+        errors.add("card.cvc", "must be 3 or 4 digits");
+    }
+    check_text("card.holderName", &card.holder_name, 100, &mut errors);
+
+    errors.finish()
+}
+
+fn this_month() -> (u32, u32) {
+    let today = jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date();
+    (today.year() as u32, today.month() as u32)
+}
+
+/// `POST /v1/clients/bookings/{bookingId}/payments`: pays what is due now
+/// and confirms the booking.
+pub async fn pay(
+    State(state): State<AppState>,
+    tenant: CurrentTenant,
+    Path(booking_id): Path<String>,
+    JsonBody(request): JsonBody<PaymentRequest>,
+) -> Result<Json<Envelope<Booking>>, ApiError> {
+    let booking = bookings::find_by_id(&state.db, &tenant.tenant_id, &booking_id).await?;
+    check_card(&request.card, this_month())?;
+    ensure_payable(&booking, now_millis())?;
+
+    let provider = provider();
+    let charge = provider
+        .charge(ChargeRequest {
+            amount: booking.due_now,
+            currency: &booking.currency,
+            card: &request.card,
+            description: &booking.reference,
+        })
+        .await
+        .map_err(declined)?;
+
+    let confirmed = bookings::confirm(&state.db, &booking, &charge, provider.name()).await?;
+    if !confirmed {
+        // The hold lapsed (or a second payment won) while the card was being
+        // charged: give the money back rather than confirm a lost hold.
+        let _ = provider
+            .refund(&charge.provider_reference, booking.due_now)
+            .await;
+        return Err(hold_lapsed());
+    }
+
+    let view = bookings::view(&state.db, &tenant.tenant_id, &booking.booking_id).await?;
+    Ok(Json(Envelope::new(view)))
+}
+
+fn ensure_payable(booking: &StoredBooking, now_ms: i64) -> Result<(), ApiError> {
+    match booking.status(now_ms) {
+        BookingStatus::Held => Ok(()),
+        BookingStatus::Confirmed => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "already_paid",
+            "This booking is already paid.",
+        )),
+        BookingStatus::Expired => Err(hold_lapsed()),
+        BookingStatus::Cancelled => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "booking_cancelled",
+            "This booking was cancelled.",
+        )),
+    }
+}
+
+fn hold_lapsed() -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "hold_expired",
+        "The booking was not paid in time and its dates were released; please book again.",
+    )
+}
+
+fn declined(decline: Decline) -> ApiError {
+    let status = match decline {
+        Decline::ProviderUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::PAYMENT_REQUIRED,
+    };
+    ApiError::new(status, decline.code(), decline.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card(number: &str) -> CardDetails {
+        CardDetails {
+            number: number.into(),
+            exp_month: 12,
+            exp_year: 2040,
+            cvc: "123".into(),
+            holder_name: "A Guest".into(),
+        }
+    }
+
+    #[test]
+    fn the_test_cards_pass_the_luhn_check() {
+        for number in [
+            test_cards::SUCCESS,
+            test_cards::DECLINED,
+            test_cards::INSUFFICIENT_FUNDS,
+        ] {
+            assert!(luhn_valid(number), "{number}");
+        }
+        assert!(!luhn_valid("4242424242424241"));
+    }
+
+    #[test]
+    fn brands_are_recognised_from_the_prefix() {
+        assert_eq!(brand("4242424242424242"), "visa");
+        assert_eq!(brand("5555555555554444"), "mastercard");
+        assert_eq!(brand("378282246310005"), "amex");
+        assert_eq!(brand("6011111111111117"), "card");
+    }
+
+    async fn charge(number: &str) -> Result<Charge, Decline> {
+        let card = card(number);
+        let request = ChargeRequest {
+            amount: 100,
+            currency: "EUR",
+            card: &card,
+            description: "DS-TEST",
+        };
+        SimulatedProvider.charge(request).await
+    }
+
+    #[tokio::test]
+    async fn the_simulated_provider_answers_each_test_card() {
+        let ok = charge(test_cards::SUCCESS).await.unwrap();
+
+        assert_eq!((ok.brand.as_str(), ok.last4.as_str()), ("visa", "4242"));
+        assert_eq!(
+            charge(test_cards::DECLINED).await,
+            Err(Decline::CardDeclined)
+        );
+        assert_eq!(
+            charge(test_cards::INSUFFICIENT_FUNDS).await,
+            Err(Decline::InsufficientFunds)
+        );
+    }
+
+    #[test]
+    fn bad_card_details_name_each_field() {
+        let mut bad = card("4242 4242 4242 4241");
+        bad.exp_month = 13;
+        bad.cvc = "12a".into();
+        bad.holder_name = " ".into();
+
+        let text = format!("{:?}", check_card(&bad, (2030, 1)).unwrap_err());
+
+        for field in [
+            "card.number",
+            "card.expMonth",
+            "card.cvc",
+            "card.holderName",
+        ] {
+            assert!(text.contains(field), "{field} missing from {text}");
+        }
+    }
+
+    #[test]
+    fn an_expired_card_is_refused() {
+        let mut old = card(test_cards::SUCCESS);
+        old.exp_year = 2029;
+
+        assert!(check_card(&old, (2030, 1)).is_err());
+        assert!(check_card(&card(test_cards::SUCCESS), (2030, 1)).is_ok());
+    }
+}

@@ -1,0 +1,66 @@
+//! The booking domain's settings: how long a quote is valid and how long a
+//! booking holds its dates while payment is awaited.
+//!
+//! Read once from the environment, on first use. A value that is set but
+//! unreadable is reported in the log and replaced by the default, because
+//! the domain is reached only after the service has started.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+/// `PMS_QUOTE_TTL_SECS` and `PMS_HOLD_TTL_SECS`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BookingSettings {
+    /// How long a quote can be booked (default 30 minutes).
+    pub quote_ttl: Duration,
+    /// How long an unpaid booking holds its dates (default 15 minutes).
+    pub hold_ttl: Duration,
+}
+
+impl Default for BookingSettings {
+    fn default() -> Self {
+        Self {
+            quote_ttl: Duration::from_secs(30 * 60),
+            hold_ttl: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl BookingSettings {
+    /// The settings of this process.
+    pub fn get() -> BookingSettings {
+        static SETTINGS: OnceLock<BookingSettings> = OnceLock::new();
+        *SETTINGS.get_or_init(Self::from_env)
+    }
+
+    fn from_env() -> Self {
+        let defaults = Self::default();
+        Self {
+            quote_ttl: seconds("PMS_QUOTE_TTL_SECS", defaults.quote_ttl),
+            hold_ttl: seconds("PMS_HOLD_TTL_SECS", defaults.hold_ttl),
+        }
+    }
+
+    /// The quote lifetime in milliseconds.
+    pub fn quote_ttl_ms(&self) -> i64 {
+        self.quote_ttl.as_millis() as i64
+    }
+
+    /// The hold lifetime in milliseconds.
+    pub fn hold_ttl_ms(&self) -> i64 {
+        self.hold_ttl.as_millis() as i64
+    }
+}
+
+fn seconds(name: &str, default: Duration) -> Duration {
+    match std::env::var(name) {
+        Err(_) => default,
+        Ok(text) => match text.trim().parse::<u64>() {
+            Ok(secs) if (1..=7 * 24 * 3600).contains(&secs) => Duration::from_secs(secs),
+            _ => {
+                tracing::warn!(setting = name, "ignored: must be 1 to 604800 seconds");
+                default
+            }
+        },
+    }
+}
