@@ -13,3 +13,14 @@ pub fn init() {
         .with_writer(std::io::stderr)
         .try_init();
 }
+
+/// Like [`init`], but writes through the test harness's capture, so a
+/// passing test's log stays out of the way.
+pub fn init_for_tests() {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("warn,doorstep_pms=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_test_writer()
+        .try_init();
+}

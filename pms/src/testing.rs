@@ -90,7 +90,7 @@ impl TestApp {
 
     /// Spawns the service after `adjust` has changed the test settings.
     pub async fn spawn_with(engine: TestEngine, adjust: impl FnOnce(&mut Settings)) -> TestApp {
-        crate::telemetry::init();
+        crate::telemetry::init_for_tests();
         let mut settings = test_settings();
         adjust(&mut settings);
 
