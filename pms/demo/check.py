@@ -34,7 +34,7 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 COUPON = re.compile(r"^[A-Z0-9]{4,20}$")
 HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
-MAX_SVG_BYTES = 15 * 1024
+MAX_SVG_BYTES = 15_000
 
 problems = []
 

@@ -197,7 +197,7 @@ def sky(svg, tod, horizon=H, clouds=3):
     if tod == "night":
         stars = " ".join(
             f"M{svg.rng.randint(0, svg.width)} {svg.rng.randint(0, int(horizon * 0.7))}h2"
-            for _ in range(70))
+            for _ in range(50))
         svg.path(stars, "none", stroke="#fff", stroke_width="2", stroke_linecap="round",
                  stroke_opacity="0.8")
     if t["sun"]:
@@ -271,16 +271,28 @@ def matterhorn(svg, cx, base, height, tod, snow=True):
     face = [(cx + height * 0.02, top), (cx + height * 0.1, top + height * 0.06)] + right[1:] + [(cx + height * 0.05, base)]
     svg.poly(face, "#0b1a33", fill_opacity="0.28")
     if snow:
+        # Snow lies on ledges and couloirs, not in even bands: irregular wedges, lit on the
+        # west face and shadowed on the east, thinning out towards the foot.
+        rng = svg.rng
         c = svg.clip(f'<polygon points="{pts(left + right)}"/>')
-        bands = []
-        for i in range(7):
-            y = top + height * (0.12 + i * 0.13)
-            bands.append(f"M{n(cx - height * 1.3)} {n(y + height * 0.12)}L{n(cx - height * 0.05)} {n(y - height * 0.05)}"
-                         f"L{n(cx + height * 1.3)} {n(y + height * 0.2)}")
-        svg.path("".join(bands), "none", stroke=lit, stroke_width=n(height * 0.045),
-                 stroke_opacity="0.85", clip_path=c, stroke_linejoin="round")
-        svg.poly([(cx - height * 0.02, top + 2), (cx + height * 0.09, top + height * 0.07),
-                  (cx - height * 0.12, top + height * 0.2)], lit)
+        wedges = []
+        for i in range(9):
+            y = top + height * (0.1 + i * 0.085) + rng.uniform(-8, 8)
+            depth = y - top
+            x_from = cx - depth * rng.uniform(0.5, 1.1)
+            x_to = cx + depth * rng.uniform(0.1, 0.8)
+            upper, lower = [], []
+            steps = 6
+            for k in range(steps + 1):
+                x = x_from + (x_to - x_from) * k / steps
+                yy = y + abs(x - cx) * 0.42
+                upper.append((x, yy))
+                lower.append((x, yy + rng.uniform(4, 10 + 14 * (1 - i / 9))))
+            wedges.append("M" + " ".join(f"{round(x)},{round(y)}" for x, y in upper + lower[::-1]) + "z")
+        svg.path("".join(wedges), lit, clip_path=c, fill_opacity="0.9")
+        svg.poly([(cx - height * 0.04, top + 6), (cx + height * 0.02, top), (cx + height * 0.1, top + height * 0.06),
+                  (cx + height * 0.02, top + height * 0.16), (cx - height * 0.1, top + height * 0.2)], lit)
+        svg.poly(face, "#0b1a33", fill_opacity="0.18", clip_path=c)
 
 
 def pine(svg, x, y, h, colour, snow=False):
