@@ -11,7 +11,8 @@ Checks: the three tenant files and amenities.json parse; every field has the doc
 type; money is integer minor units; codes are unique and every reference resolves;
 season periods never overlap; seeded stays never overlap; every photo and logo file
 exists, is a well-formed SVG under 15 KB; the tenants/<slug>/*.toml files are complete and
-their colour pairs are readable (WCAG contrast).
+they load with the site's rules (known theme tokens, safe CSS values, hosts unique
+without their port) and their colour pairs are readable (WCAG AA contrast).
 """
 
 import datetime as dt
@@ -368,7 +369,17 @@ def contrast(a, b):
     return (la + 0.05) / (lb + 0.05)
 
 
-def check_tenant_dir(tenant):
+THEME_TOKENS = {"primary", "primary_contrast", "accent", "surface", "text", "muted",
+                "font_body", "font_heading", "radius"}
+# The site's theme layer accepts only this alphabet (server/src/tenancy/theme.rs).
+CSS_SAFE = re.compile(r"""^[A-Za-z0-9 #%(),.\-"'/+]{1,200}$""")
+
+
+def host_without_port(host):
+    return host.split(":", 1)[0].lower()
+
+
+def check_tenant_dir(tenant, doc):
     folder = TENANTS_DIR / tenant
     docs = {}
     for name in ("tenant", "theme", "content"):
@@ -377,49 +388,47 @@ def check_tenant_dir(tenant):
             docs[name] = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as e:
             problem(f"tenants/{tenant}/{name}.toml", f"cannot read: {e}")
-            docs[name] = {}
+            return
+    profile = (doc or {}).get("tenant", {})
     w = f"tenants/{tenant}/tenant.toml"
     up = tenant.upper()
     want(docs["tenant"], w, {
-        "slug": lambda v: v == tenant, "name": nonempty,
-        "hosts": lambda v: v == [f"{tenant}.localhost", f"{tenant}.localhost:3000"],
+        "name": lambda v: v == profile.get("name"),
+        "tagline": lambda v: v == profile.get("tagline"),
+        "hosts": lambda v: isinstance(v, list) and f"{tenant}.localhost" in v
+        and len({host_without_port(h) for h in v}) == len(v),
+        "logo": lambda v: v == f"/demo/{tenant}/logo.svg",
         "client_id_env": lambda v: v == f"DOORSTEP_{up}_CLIENT_ID",
-        "api_key_env": lambda v: v == f"DOORSTEP_{up}_API_KEY",
-        "demo_data": lambda v: v == f"pms/demo/{tenant}.json"})
+        "api_key_env": lambda v: v == f"DOORSTEP_{up}_API_KEY"})
 
     w = f"tenants/{tenant}/theme.toml"
     theme = docs["theme"]
-    want(theme, w, {"colors": dict, "fonts": dict, "radius": dict, "images": dict})
-    colours = want(theme.get("colors", {}), f"{w} [colors]", {
-        k: lambda v: isinstance(v, str) and HEX.match(v)
-        for k in ("primary", "primary-contrast", "accent", "accent-contrast", "surface",
-                  "surface-alt", "text", "muted", "border")})
-    if all(isinstance(colours.get(k), str) and HEX.match(colours[k]) for k in
-           ("primary", "primary-contrast", "accent", "accent-contrast", "surface",
-            "surface-alt", "text", "muted")):
-        for fg, bg, need in (("primary-contrast", "primary", 4.5), ("accent-contrast", "accent", 4.5),
-                             ("text", "surface", 7.0), ("muted", "surface", 4.5),
-                             ("text", "surface-alt", 4.5), ("primary", "surface", 3.0)):
+    if set(theme) != THEME_TOKENS:
+        problem(w, f"tokens must be exactly {sorted(THEME_TOKENS)}")
+    for key, value in theme.items():
+        if not isinstance(value, str) or not CSS_SAFE.match(value) or "/*" in value:
+            problem(w, f"{key} is not a safe CSS value")
+    colours = {k: theme.get(k) for k in ("primary", "primary_contrast", "accent", "surface", "text", "muted")}
+    if all(isinstance(v, str) and HEX.match(v) for v in colours.values()):
+        for fg, bg, need in (("primary_contrast", "primary", 4.5), ("text", "surface", 7.0),
+                             ("muted", "surface", 4.5), ("primary", "surface", 4.5),
+                             ("accent", "surface", 4.5)):
             ratio = contrast(colours[fg], colours[bg])
             if ratio < need:
-                problem(w, f"contrast {fg} on {bg} is {ratio:.2f}, needs {need}")
-    want(theme.get("fonts", {}), f"{w} [fonts]", {"heading": nonempty, "body": nonempty})
-    for k, v in theme.get("fonts", {}).items():
-        if "url(" in v or "http" in v:
-            problem(w, f"font {k} must be a local font stack")
-    want(theme.get("radius", {}), f"{w} [radius]", {
-        k: lambda v: isinstance(v, str) and re.fullmatch(r"\d+(\.\d+)?(px|rem)|9999px", v)
-        for k in ("card", "button", "input")})
-    images = want(theme.get("images", {}), f"{w} [images]", {
-        "logo": lambda v: v == f"/demo/{tenant}/logo.svg", "hero": str, "hero_alt": nonempty})
-    for k in ("logo", "hero"):
-        if isinstance(images.get(k), str):
-            check_svg(url_file(images[k]), f"{w} images.{k}")
+                problem(w, f"contrast of {fg} on {bg} is {ratio:.2f}, needs {need}")
+    else:
+        problem(w, "colours must be #rrggbb")
+    if not re.fullmatch(r"\d+(\.\d+)?(rem|px)", str(theme.get("radius", ""))):
+        problem(w, "radius must be a length in rem or px")
 
     w = f"tenants/{tenant}/content.toml"
-    content = want(docs["content"], w, {"hero": dict, "about": dict, "footer": dict})
-    want(content.get("hero", {}), f"{w} [hero]",
-         {"headline": nonempty, "subheadline": nonempty, "cta": nonempty})
+    content = want(docs["content"], w, {"listings": dict, "hero": dict, "about": dict, "footer": dict})
+    want(content.get("listings", {}), f"{w} [listings]", {"heading": nonempty, "intro": nonempty})
+    hero = want(content.get("hero", {}), f"{w} [hero]", {
+        "headline": nonempty, "subheadline": nonempty, "cta": nonempty,
+        "image": lambda v: v == f"/demo/{tenant}/hero.svg", "image_alt": nonempty})
+    if isinstance(hero.get("image"), str):
+        check_svg(url_file(hero["image"]), f"{w} hero.image")
     want(content.get("about", {}), f"{w} [about]", {"title": nonempty, "body": nonempty})
     want(content.get("footer", {}), f"{w} [footer]", {"text": nonempty})
 
@@ -551,7 +560,7 @@ def main(args):
     counts = {}
     for tenant in TENANTS:
         doc = check_tenant_file(tenant, amenities)
-        check_tenant_dir(tenant)
+        check_tenant_dir(tenant, doc)
         if doc:
             ls = doc.get("listings", [])
             counts[tenant] = (len(ls), sum(len(l.get("photos", [])) for l in ls),
