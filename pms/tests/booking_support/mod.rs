@@ -2,7 +2,7 @@
 //! schema (three listings, two coupons, one stay booked, one block), and a
 //! signed HTTP client for one tenant.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 use doorstep::booking::{Date, ListingSummary, Page};
 use doorstep::headers;
@@ -186,6 +186,18 @@ impl Guest {
         seed_tenant(app.db(), &tenant.tenant_id, &fixture())
             .await
             .expect("fixture seeds");
+        let signature = app.signature(&tenant).await;
+        Guest {
+            base_url: app.base_url.clone(),
+            client: app.client.clone(),
+            tenant,
+            signature: signature.signature,
+            timestamp: signature.expires_at,
+        }
+    }
+
+    /// Signs in as an existing tenant, without seeding anything.
+    pub async fn for_tenant(app: &TestApp, tenant: TestTenant) -> Guest {
         let signature = app.signature(&tenant).await;
         Guest {
             base_url: app.base_url.clone(),
