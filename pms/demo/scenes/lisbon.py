@@ -101,8 +101,11 @@ def tram(svg, x, y, angle, tod, scale=1.0):
             lamp_glow(svg, 360, -120, 80, "#fff1b0", 0.7)
 
 
-def street(svg, tod="day", tram_x=420):
-    """A street climbing through Alfama: coloured houses, tram 28 on the hill, calçada pavement."""
+def street(svg, tod="day", tram_x=420, span=(-30, W + 40)):
+    """A street climbing through Alfama: coloured houses, tram 28 on the hill, calçada pavement.
+
+    `span` limits the houses drawn to the part of the scene that will be seen (window views).
+    """
     t = sky(svg, tod, 560, clouds=2)
     rng = svg.rng
     slope = 0.16
@@ -115,8 +118,12 @@ def street(svg, tod="day", tram_x=420):
         w = rng.randint(150, 230)
         top = rng.randint(60, 160) + (ground(x) - 700) * 0.6
         colour = rng.choice(FACADES)
-        tiles = azulejo(svg, rng.choice([TILE_BLUE, "#2d6f6a", "#7a3b2e"])) if rng.random() < 0.3 else None
-        building(svg, x, ground(x) - 40, ground(x + w) - 40, w, top, colour, tod, tiles, rng.randint(3, 5))
+        tiled = rng.random() < 0.3
+        tile_colour = rng.choice([TILE_BLUE, "#2d6f6a", "#7a3b2e"])
+        floors = rng.randint(3, 5)
+        if x + w > span[0] and x < span[1]:
+            tiles = azulejo(svg, tile_colour) if tiled else None
+            building(svg, x, ground(x) - 40, ground(x + w) - 40, w, top, colour, tod, tiles, floors)
         x += w
     svg.poly([(-10, ground(-10) - 40), (W + 10, ground(W + 10) - 40), (W + 10, H), (-10, H)], "#8a857c")
     svg.path("".join(f"M{-20 + i * 70} {ground(-20 + i * 70) - 20:.0f}l60 -10" for i in range(19)), "none",
@@ -220,17 +227,40 @@ def terrace(svg, tod="sunset"):
     vignette(svg, 0.22)
 
 
-def room(svg, tod="day", wall="#f2ece3", headboard="#2f5d62", linen="#faf8f4", throw="#c9a227",
+def wall_art(svg, x, y, w, h, colours):
+    """A framed print of simple shapes above the bed: arches, a sun, a river line."""
+    svg.rect(x - 10, y - 10, w + 20, h + 20, "#b08d57")
+    svg.rect(x, y, w, h, "#f7f3ea")
+    a, b, c = colours
+    svg.path(f"M{x + w * 0.1:.0f} {y + h * 0.9:.0f}V{y + h * 0.5:.0f}a{w * 0.15:.0f} {w * 0.15:.0f} 0 0 1 {w * 0.3:.0f} 0V{y + h * 0.9:.0f}z", a)
+    svg.circle(x + w * 0.68, y + h * 0.38, h * 0.2, b)
+    svg.path(f"M{x + w * 0.45:.0f} {y + h * 0.9:.0f}q{w * 0.12:.0f} -{h * 0.25:.0f} {w * 0.45:.0f} -{h * 0.2:.0f}v{h * 0.2:.0f}z", c)
+
+
+def armchair(svg, x, y, colour):
+    svg.path(f"M{x + 10} {y + 120}l-6 30M{x + 130} {y + 120}l6 30", "none", stroke="#5b4030", stroke_width="8")
+    svg.rect(x + 10, y, 120, 90, shade(colour, 0.1), rx="20")
+    svg.rect(x, y + 60, 140, 60, colour, rx="16")
+    svg.rect(x - 6, y + 40, 30, 80, shade(colour, 0.2), rx="12")
+    svg.rect(x + 116, y + 40, 30, 80, shade(colour, 0.2), rx="12")
+
+
+def room(svg, tod="day", wall=None, headboard="#2f5d62", linen="#faf8f4", throw="#c9a227",
          tiles=False, outlook="street", beams=False, twin=False):
     """A hotel room: a tall window with a French balcony, parquet floor, an upholstered bed."""
     t = TIMES[tod]
+    rng = svg.rng
+    wall = wall or rng.choice(["#f2ece3", "#e6ecef", "#f3e6de", "#ecefe4"])
     svg.rect(0, 0, W, 600, wall)
     svg.path("M0 60h1200M0 70h1200", "none", stroke=shade(wall, 0.08), stroke_width="4")
     if tiles:
         svg.rect(170, 200, 600, 400, azulejo(svg, size=36))
         svg.rect(170, 200, 600, 8, shade(wall, 0.2))
     with svg.views([(860, 120, 230, 440)]):
-        (street if outlook == "street" else rooftops)(svg, tod)
+        if outlook == "street":
+            street(svg, tod, span=(380, 820))
+        else:
+            rooftops(svg, tod)
     window_frame(svg, 860, 120, 230, 440, "#f7f4ef", (1, 3), 12)
     svg.path("M860 470h230M860 500h230" + "".join(f"M{x} 470v90" for x in range(870, 1090, 18)), "none", stroke="#222", stroke_width="3")
     svg.path("M830 100h290v16h-290z", "#b08d57")
@@ -242,6 +272,12 @@ def room(svg, tod="day", wall="#f2ece3", headboard="#2f5d62", linen="#faf8f4", t
     svg.rect(0, 590, W, 12, "#f7f4ef")
     shadow(svg, 470, 770, 330, 24)
     beds = [(250, 440)] if not twin else [(210, 250), (510, 250)]
+    if not tiles:
+        if rng.random() < 0.5:
+            wall_art(svg, 330, 110, 280, 150, rng.choice([(headboard, throw, TILE_BLUE), (throw, ROOF, headboard), ("#e9a6a0", throw, headboard)]))
+        else:
+            for k, x in enumerate((300, 500)):
+                wall_art(svg, x, 130, 140, 130, [(throw, headboard, ROOF), (headboard, ROOF, throw)][k])
     svg.rect(230, 300, 480, 260, headboard, rx="40")
     svg.path("".join(f"M{x} 320v220" for x in range(290, 700, 60)), "none", stroke=shade(headboard, 0.15), stroke_width="3")
     for bx, bw in beds:
@@ -257,7 +293,7 @@ def room(svg, tod="day", wall="#f2ece3", headboard="#2f5d62", linen="#faf8f4", t
         svg.path(f"M{x + 14} 500h52l-10 -46h-32z", "#f1e6cf")
         if t["glow"] or tod == "dusk":
             lamp_glow(svg, x + 40, 480, 140)
-    svg.path("M760 760v-110q0 -40 50 -40h40q50 0 50 40v110z", shade(throw, 0.3))
+    armchair(svg, 750, 600, shade(throw, 0.25))
     plant(svg, 1150, 780, 180, "#e9e2d5", "#3d6b45")
     if beams:
         svg.path("".join(f"M{x} 0l-40 90" for x in range(60, 1260, 160)), "none", stroke="#5b4030", stroke_width="22")
