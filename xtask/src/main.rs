@@ -23,6 +23,7 @@ commands:
   demo     build everything, then run the platform with demo tenants and the site
   test     run every test: unit, integration (Redis, SQLite, PostgreSQL) and browser
   build    build the servers and the browser bundle (target/site)
+  site     build only the browser bundle, stylesheet and assets (target/site)
   watch    rebuild the site and restart it whenever app, server or style changes
   setup    only install the missing tools (wasm32 target, npm packages)
 ";
@@ -33,6 +34,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(),
         Some("test") => test::run(&args[1..]),
         Some("build") => tools::ensure_all().and_then(|()| bundle::build_all()),
+        Some("site") => tools::ensure_all().and_then(|()| bundle::build_site()),
         Some("watch") => watch::run(),
         Some("setup") => tools::ensure_all(),
         _ => {

@@ -26,7 +26,7 @@ pub fn GuestCounter(initial: u32) -> impl IntoView {
             <button
                 type="button"
                 aria-label="Fewer guests"
-                disabled=move || guests.get() <= MIN_GUESTS
+                disabled=move || { guests.get() <= MIN_GUESTS }
                 on:click=move |_| set_guests.update(|n| *n = (*n - 1).max(MIN_GUESTS))
             >
                 "−"
@@ -37,7 +37,7 @@ pub fn GuestCounter(initial: u32) -> impl IntoView {
             <button
                 type="button"
                 aria-label="More guests"
-                disabled=move || guests.get() >= MAX_GUESTS
+                disabled=move || { guests.get() >= MAX_GUESTS }
                 on:click=move |_| set_guests.update(|n| *n = (*n + 1).min(MAX_GUESTS))
             >
                 "+"
