@@ -267,8 +267,24 @@ def bedroom(svg, tod="morning", wood=PINE_WOOD, blanket="#b23a3a", season="winte
         svg.path("M745 580v-60M720 520h50l-8 -40h-34z", "#efe3c8")
         if t["glow"] or tod == "dusk":
             lamp_glow(svg, 745, 500, 150)
-    svg.ellipse(960, 740, 170, 34, "#f2ede4")
-    plant(svg, 1130, 780, 160, "#b56b4a", "#3d6b45")
+    curtain = svg.pattern(24, 24, f'<rect width="24" height="24" fill="#f4efe6"/><path d="M0 6h24M6 0v24" stroke="{blanket}" stroke-width="5" opacity="0.7"/>')
+    svg.rect(790, 130, 330, 14, shade(wood, 0.45))
+    svg.path("M800 144h50q-14 150 6 300h-56zM1110 144h-50q14 150 -6 300h56z", curtain)
+    if not bunks:
+        # A Stabelle, the Alpine chair with a heart cut into its back.
+        x, y = 880, 600
+        svg.path(f"M{x} {y}l-30 140M{x + 110} {y}l30 140M{x + 20} {y}l-6 100M{x + 90} {y}l6 100", "none", stroke=shade(wood, 0.35), stroke_width="10")
+        svg.poly([(x - 10, y - 6), (x + 120, y - 6), (x + 126, y + 12), (x - 16, y + 12)], shade(wood, 0.2))
+        svg.path(f"M{x + 10} {y - 6}l-10 -150h130l-20 150z", shade(wood, 0.15))
+        svg.path(f"M{x + 55} {y - 70}l-18 -20a11 11 0 0 1 18 -14a11 11 0 0 1 18 14z", shade(wood, 0.5))
+    svg.ellipse(960, 760, 170, 30, "#f2ede4")
+    svg.rect(40, 170, 120, 150, shade(wood, 0.4))
+    svg.rect(52, 182, 96, 126, "#f4efe6")
+    with svg.group(transform="translate(52 182) scale(0.08 0.158)"):
+        svg.rect(0, 0, W, H, "#cfe0ef")
+        svg.poly([(0, 800), (300, 300), (520, 520), (700, 150), (1200, 800)], "#6f7f9a")
+        svg.poly([(640, 230), (700, 150), (760, 230)], "#f4f7fb")
+    plant(svg, 1130, 790, 160, "#b56b4a", "#3d6b45")
     vignette(svg, 0.22)
 
 
