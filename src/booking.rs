@@ -346,7 +346,9 @@ pub struct Calendar {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct QuoteRequest {
     pub listing_id: String,
+    #[serde(deserialize_with = "strict_date")]
     pub check_in: Date,
+    #[serde(deserialize_with = "strict_date")]
     pub check_out: Date,
     pub guests: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -575,6 +577,20 @@ pub struct BookingLookup {
     pub email: String,
 }
 
+/// Reads a date written exactly `YYYY-MM-DD`. jiff alone also accepts
+/// forms such as `20300228` or a date with a time, which the contract
+/// does not allow.
+fn strict_date<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    let shape_ok = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    let date = shape_ok.then(|| text.parse::<Date>().ok()).flatten();
+    date.ok_or_else(|| serde::de::Error::custom("must be a date, YYYY-MM-DD"))
+}
+
 /// Test card numbers of the platform's simulated payment provider.
 pub mod test_cards {
     /// Always succeeds.
@@ -604,6 +620,26 @@ mod tests {
         assert_eq!(json["checkIn"], "2030-03-01");
         assert_eq!(json["checkOut"], "2030-03-04");
         assert!(json.get("couponCode").is_none());
+    }
+
+    #[test]
+    fn request_dates_must_be_written_yyyy_mm_dd() {
+        let body = |date: &str| {
+            format!(r#"{{"listingId":"l","checkIn":"{date}","checkOut":"2030-03-04","guests":2}}"#)
+        };
+
+        assert!(serde_json::from_str::<QuoteRequest>(&body("2030-03-01")).is_ok());
+        for bad in [
+            "20300301",
+            "2030-03-01T10:00",
+            "+002030-03-01",
+            "2030-02-30",
+        ] {
+            assert!(
+                serde_json::from_str::<QuoteRequest>(&body(bad)).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -528,10 +528,10 @@ pub async fn show(
 
 fn check_lookup(lookup: &BookingLookup) -> Result<(), ApiError> {
     let mut errors = FieldErrors::default();
-    if lookup.reference.trim().is_empty() || lookup.reference.len() > 40 {
+    if lookup.reference.trim().is_empty() || lookup.reference.chars().count() > 40 {
         errors.add("reference", "must be a booking reference");
     }
-    if lookup.email.trim().is_empty() || lookup.email.len() > 254 {
+    if lookup.email.trim().is_empty() || lookup.email.chars().count() > 254 {
         errors.add("email", "must be an e-mail address");
     }
     errors.finish()

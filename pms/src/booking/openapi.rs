@@ -1,8 +1,663 @@
-//! The booking domain's part of `GET /openapi.json`.
+//! The booking domain's part of `GET /openapi.json`: its paths, with their
+//! parameters, bodies, every status they answer, and the exact JSON shapes
+//! of [`doorstep::booking`].
+//!
+//! Written by hand next to the handlers so that a change of behaviour and
+//! of its description land together; `openapi_matches_the_handlers` in the
+//! tests below checks that every route is described. Schemas are inlined
+//! rather than put under `components`, so this module adds paths only.
 
-use serde_json::Value;
+use doorstep::booking::{ListingSort, MAX_CALENDAR_DAYS, MAX_PAGE_SIZE, MAX_STAY_NIGHTS};
+use serde_json::{Value, json};
+
+use super::input::MAX_GUESTS;
+
+fn integer(minimum: i64) -> Value {
+    json!({"type": "integer", "minimum": minimum})
+}
+
+fn money(description: &str) -> Value {
+    json!({"type": "integer", "description": format!("{description}, in minor units of the currency")})
+}
+
+fn string() -> Value {
+    json!({"type": "string"})
+}
+
+fn date() -> Value {
+    json!({"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
+}
+
+fn instant() -> Value {
+    json!({"type": "string", "format": "date-time"})
+}
+
+fn currency() -> Value {
+    json!({"type": "string", "pattern": "^[A-Z]{3}$", "description": "ISO 4217"})
+}
+
+fn strings() -> Value {
+    json!({"type": "array", "items": string()})
+}
+
+fn array(items: Value) -> Value {
+    json!({"type": "array", "items": items})
+}
+
+/// An object with these properties, all of them listed in `required`
+/// except those in `optional`.
+fn object(properties: Value, optional: &[&str]) -> Value {
+    let required: Vec<&String> = properties
+        .as_object()
+        .expect("properties is an object")
+        .keys()
+        .filter(|k| !optional.contains(&k.as_str()))
+        .collect();
+    json!({"type": "object", "required": required, "properties": properties})
+}
+
+/// A request body object: unknown fields are refused.
+fn closed(properties: Value, optional: &[&str]) -> Value {
+    let mut schema = object(properties, optional);
+    schema["additionalProperties"] = json!(false);
+    schema
+}
+
+fn photo() -> Value {
+    object(json!({"url": string(), "alt": string()}), &[])
+}
+
+fn time_window() -> Value {
+    object(json!({"from": string(), "until": string()}), &[])
+}
+
+fn cancellation_policy() -> Value {
+    let rule = object(
+        json!({"daysBeforeArrival": integer(0), "refundPercent": integer(0)}),
+        &[],
+    );
+    object(
+        json!({"code": string(), "name": string(), "summary": string(), "rules": array(rule)}),
+        &[],
+    )
+}
+
+fn payment_policy() -> Value {
+    object(
+        json!({
+            "code": string(), "name": string(),
+            "kind": {"type": "string", "enum": ["full", "deposit"]},
+            "depositPercent": integer(1),
+            "balanceDueDaysBeforeArrival": integer(0),
+            "summary": string()
+        }),
+        &["depositPercent", "balanceDueDaysBeforeArrival"],
+    )
+}
+
+fn stay_offer() -> Value {
+    object(
+        json!({
+            "available": {"type": "boolean"},
+            "reason": {"type": "string", "description": "why not, when not available"},
+            "nights": integer(0),
+            "total": money("the stay's total without a coupon"),
+            "currency": currency()
+        }),
+        &["reason"],
+    )
+}
+
+fn listing_summary() -> Value {
+    object(
+        json!({
+            "id": string(), "slug": string(), "name": string(), "summary": string(),
+            "propertyType": string(), "city": string(), "region": string(), "country": string(),
+            "photo": photo(), "maxGuests": integer(0), "bedrooms": integer(0),
+            "bathrooms": integer(0), "amenities": strings(),
+            "nightlyRate": money("base-season nightly rate"), "currency": currency(),
+            "stay": stay_offer()
+        }),
+        &["photo", "stay"],
+    )
+}
+
+fn listing_detail() -> Value {
+    let location = object(
+        json!({
+            "address": string(), "city": string(), "region": string(), "postalCode": string(),
+            "country": string(), "latitude": {"type": "number"}, "longitude": {"type": "number"}
+        }),
+        &[],
+    );
+    let house_rules = object(
+        json!({
+            "petsAllowed": {"type": "boolean"}, "smokingAllowed": {"type": "boolean"},
+            "eventsAllowed": {"type": "boolean"}, "childrenAllowed": {"type": "boolean"},
+            "quietHours": time_window(), "notes": strings()
+        }),
+        &["quietHours"],
+    );
+    object(
+        json!({
+            "id": string(), "slug": string(), "name": string(), "summary": string(),
+            "description": string(), "highlights": strings(), "propertyType": string(),
+            "roomType": string(), "photos": array(photo()), "amenities": strings(),
+            "houseRules": house_rules, "maxGuests": integer(0), "baseGuests": integer(0),
+            "bedrooms": integer(0), "beds": integer(0), "bathrooms": integer(0),
+            "sizeSqm": integer(0), "location": location, "checkIn": time_window(),
+            "checkOutBy": string(), "timeZone": string(), "currency": currency(),
+            "nightlyRate": money("base-season nightly rate"),
+            "cleaningFee": money("once per stay"),
+            "extraGuestFee": money("per guest above baseGuests, per night"),
+            "minNights": integer(1), "maxNights": integer(1),
+            "cancellationPolicy": cancellation_policy(), "paymentPolicy": payment_policy()
+        }),
+        &["roomType", "sizeSqm"],
+    )
+}
+
+fn calendar() -> Value {
+    let day = object(
+        json!({
+            "date": date(), "available": {"type": "boolean"},
+            "nightlyRate": money("this night's rate"), "minNights": integer(1),
+            "closedToArrival": {"type": "boolean"}, "closedToDeparture": {"type": "boolean"},
+            "season": string()
+        }),
+        &["season"],
+    );
+    object(
+        json!({"listingId": string(), "currency": currency(), "timeZone": string(), "days": array(day)}),
+        &[],
+    )
+}
+
+fn price() -> Value {
+    let discount = object(
+        json!({"label": string(), "amount": money("taken off")}),
+        &[],
+    );
+    let tax = object(
+        json!({"code": string(), "name": string(), "amount": integer(0), "inclusive": {"type": "boolean"}}),
+        &[],
+    );
+    object(
+        json!({
+            "currency": currency(),
+            "nights": array(object(json!({"date": date(), "amount": integer(0)}), &[])),
+            "nightsSubtotal": money("sum of the nightly rates"),
+            "extraGuestFee": money("extra guests"),
+            "lengthOfStayDiscount": discount.clone(),
+            "couponDiscount": discount,
+            "cleaningFee": money("cleaning"),
+            "taxes": array(tax),
+            "total": money("what the guest pays"),
+            "dueNow": money("charged by the payment"),
+            "balanceDueLater": money("due before arrival after a deposit")
+        }),
+        &["lengthOfStayDiscount", "couponDiscount"],
+    )
+}
+
+fn quote() -> Value {
+    object(
+        json!({
+            "id": string(), "listingId": string(), "checkIn": date(), "checkOut": date(),
+            "guests": integer(1), "couponCode": string(), "price": price(), "expiresAt": instant()
+        }),
+        &["couponCode"],
+    )
+}
+
+fn guest_details() -> Value {
+    closed(
+        json!({
+            "name": {"type": "string", "minLength": 1, "maxLength": 200},
+            "email": {"type": "string", "format": "email", "maxLength": 254},
+            "phone": {"type": "string", "pattern": "^[0-9 +().-]+$", "maxLength": 40,
+                      "description": "6 to 20 digits"},
+            "arrivalNotes": {"type": ["string", "null"], "maxLength": 1000}
+        }),
+        &["arrivalNotes"],
+    )
+}
+
+fn booking() -> Value {
+    let payment = object(
+        json!({
+            "id": string(), "brand": string(), "last4": {"type": "string", "pattern": "^[0-9]{4}$"},
+            "amount": integer(0), "currency": currency(), "paidAt": instant()
+        }),
+        &[],
+    );
+    let refund = object(
+        json!({"amount": integer(0), "currency": currency(), "percent": integer(0)}),
+        &[],
+    );
+    let mut guest = object(
+        json!({"name": string(), "email": string(), "phone": string(), "arrivalNotes": string()}),
+        &["arrivalNotes"],
+    );
+    guest["additionalProperties"] = json!(false);
+    object(
+        json!({
+            "id": string(),
+            "reference": {"type": "string", "pattern": "^DS-[A-Z0-9]{8}$"},
+            "status": {"type": "string", "enum": ["held", "confirmed", "cancelled", "expired"]},
+            "listingId": string(), "listingName": string(),
+            "checkIn": date(), "checkOut": date(), "guests": integer(1),
+            "guest": guest, "price": price(), "amountPaid": integer(0),
+            "holdExpiresAt": instant(), "payment": payment, "refund": refund,
+            "cancellationPolicy": cancellation_policy(), "paymentPolicy": payment_policy(),
+            "createdAt": instant()
+        }),
+        &["holdExpiresAt", "payment", "refund"],
+    )
+}
+
+fn lookup_body() -> Value {
+    closed(
+        json!({
+            "reference": {"type": "string", "minLength": 1, "maxLength": 40},
+            "email": {"type": "string", "minLength": 1, "maxLength": 254}
+        }),
+        &[],
+    )
+}
+
+/// A `{"data": …}` response.
+fn ok(description: &str, schema: Value) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/json": {"schema": object(json!({"data": schema}), &[])}}
+    })
+}
+
+/// The error envelope, for each status with what it means here.
+fn errors(statuses: &[(&str, &str)]) -> serde_json::Map<String, Value> {
+    let mut all: Vec<(&str, &str)> = vec![
+        ("401", "Missing or invalid credentials or signature"),
+        ("431", "Request headers too large"),
+        (
+            "default",
+            "Any other failure (500 internal, 503 unavailable), as the error envelope",
+        ),
+    ];
+    all.extend_from_slice(statuses);
+    all.into_iter()
+        .map(|(status, description)| {
+            let schema = json!({"$ref": "#/components/schemas/Error"});
+            let body = json!({"description": description,
+                              "content": {"application/json": {"schema": schema}}});
+            (status.to_owned(), body)
+        })
+        .collect()
+}
+
+fn responses(success: &[(&str, Value)], failures: &[(&str, &str)]) -> Value {
+    let mut all = errors(failures);
+    for (status, body) in success {
+        all.insert((*status).to_owned(), body.clone());
+    }
+    Value::Object(all)
+}
+
+fn json_body(schema: Value) -> Value {
+    json!({"required": true, "content": {"application/json": {"schema": schema}}})
+}
+
+fn path_param(name: &str, description: &str) -> Value {
+    json!({"name": name, "in": "path", "required": true, "description": description,
+           "schema": {"type": "string", "minLength": 1}})
+}
+
+fn query_param(name: &str, description: &str, schema: Value) -> Value {
+    json!({"name": name, "in": "query", "required": false, "description": description,
+           "schema": schema})
+}
+
+fn operation(summary: &str, mut details: Value) -> Value {
+    details["summary"] = json!(summary);
+    details["security"] = json!([{"clientId": [], "apiKey": [], "signature": [], "timestamp": []}]);
+    details["tags"] = json!(["booking"]);
+    details
+}
+
+const BODY_ERRORS: [(&str, &str); 3] = [
+    (
+        "400",
+        "The body is not JSON, or the query string cannot be read",
+    ),
+    ("413", "The body is too large"),
+    (
+        "422",
+        "Some fields are invalid (`validation_failed`, `fields` names them), or a rule refused the request (see the code)",
+    ),
+];
+
+fn search() -> Value {
+    let sorts: Vec<&str> = ListingSort::ALL.iter().map(|(name, _)| *name).collect();
+    let page = object(
+        json!({
+            "items": array(listing_summary()), "page": integer(1),
+            "pageSize": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
+            "totalItems": integer(0), "totalPages": integer(0)
+        }),
+        &[],
+    );
+    operation(
+        "Search the tenant's listings",
+        json!({
+            "description": "With checkIn and checkOut (together), every result carries `stay`: \
+                its availability and total for those dates and `guests` (default 1). Price bounds \
+                compare with the average nightly price of the stay, or the base rate without \
+                dates. `pageSize` is clamped to 1–50.",
+            "parameters": [
+                query_param("checkIn", "first night; not in the past", date()),
+                query_param("checkOut", "departure day; after checkIn", date()),
+                query_param("guests", "guests to sleep", json!({"type": "integer", "minimum": 1, "maximum": MAX_GUESTS})),
+                query_param("q", "free text: name, summary, city, region, country", json!({"type": "string", "maxLength": 100})),
+                query_param("minPrice", "minor units per night", json!({"type": "integer", "minimum": 0})),
+                query_param("maxPrice", "minor units per night", json!({"type": "integer", "minimum": 0})),
+                query_param("bedrooms", "at least this many", json!({"type": "integer", "minimum": 0, "maximum": 50})),
+                query_param("amenities", "comma-separated codes; all must be present", json!({"type": "string", "maxLength": 1000})),
+                query_param("propertyType", "e.g. villa, room, chalet", json!({"type": "string", "maxLength": 40})),
+                query_param("availableOnly", "only bookable results (with dates)", json!({"type": "boolean"})),
+                query_param("sort", "result order", json!({"type": "string", "enum": sorts})),
+                query_param("page", "page number", json!({"type": "integer", "minimum": 1, "maximum": 100000})),
+                query_param("pageSize", "results per page, clamped to 1–50", json!({"type": "integer"}))
+            ],
+            "responses": responses(
+                &[("200", ok("A page of listings", page))],
+                &[("400", "The query string cannot be read"),
+                  ("422", "Some parameters are invalid; `fields` names them")]
+            )
+        }),
+    )
+}
+
+fn detail() -> Value {
+    operation(
+        "One listing, by ID or slug",
+        json!({
+            "parameters": [path_param("listing", "listing ID or slug")],
+            "responses": responses(
+                &[("200", ok("The listing", listing_detail()))],
+                &[("404", "No such listing for this tenant")]
+            )
+        }),
+    )
+}
+
+fn calendar_operation() -> Value {
+    operation(
+        "Per-day availability, rate and stay rules",
+        json!({
+            "description": format!("`from` defaults to today, `to` (included) to 30 days after \
+                `from`; at most {MAX_CALENDAR_DAYS} days per request. Days before today are unavailable."),
+            "parameters": [
+                path_param("listing", "listing ID or slug"),
+                query_param("from", "first day", date()),
+                query_param("to", "last day, included", date())
+            ],
+            "responses": responses(
+                &[("200", ok("The calendar", calendar()))],
+                &[("400", "The query string cannot be read"),
+                  ("404", "No such listing for this tenant"),
+                  ("422", "Bad or too long a range; `fields` names it")]
+            )
+        }),
+    )
+}
+
+fn create_quote() -> Value {
+    let body = closed(
+        json!({
+            "listingId": {"type": "string", "minLength": 1, "maxLength": 100, "description": "ID or slug"},
+            "checkIn": date(), "checkOut": date(),
+            "guests": {"type": "integer", "minimum": 1, "maximum": MAX_GUESTS},
+            "couponCode": {"type": ["string", "null"], "maxLength": 40}
+        }),
+        &["couponCode"],
+    );
+    let mut failures = BODY_ERRORS.to_vec();
+    failures.extend([
+        ("404", "No such listing for this tenant"),
+        (
+            "409",
+            "`dates_unavailable`: some night is booked, held or blocked",
+        ),
+    ]);
+    operation(
+        "Price a stay",
+        json!({
+            "description": format!("Itemized price, valid until `expiresAt` (30 minutes by default). \
+                Refusals with a code: `over_capacity`, `below_minimum_stay`, `above_maximum_stay`, \
+                `closed_to_arrival`, `closed_to_departure` (422), `dates_unavailable` (409); an \
+                unknown, expired or inapplicable coupon is a `couponCode` field error. Stays are \
+                at most {MAX_STAY_NIGHTS} nights."),
+            "requestBody": json_body(body),
+            "responses": responses(&[("201", ok("The quote", quote()))], &failures)
+        }),
+    )
+}
+
+fn show_quote() -> Value {
+    operation(
+        "A quote, also after it expired",
+        json!({
+            "parameters": [path_param("quoteId", "quote ID")],
+            "responses": responses(
+                &[("200", ok("The quote", quote()))],
+                &[("404", "No such quote for this tenant")]
+            )
+        }),
+    )
+}
+
+fn create_booking() -> Value {
+    let body = closed(
+        json!({"quoteId": {"type": "string", "minLength": 1}, "guest": guest_details()}),
+        &[],
+    );
+    let key = json!({
+        "name": "Idempotency-Key", "in": "header", "required": true,
+        "description": "Same key and body: the same booking again (200). Same key, other body: 422 `idempotency_key_reused`.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}
+    });
+    let mut failures = BODY_ERRORS.to_vec();
+    failures.extend([
+        ("400", "`idempotency_key_required`, or the body is not JSON"),
+        ("404", "No such quote for this tenant"),
+        (
+            "409",
+            "`dates_unavailable`: the dates are no longer available",
+        ),
+        ("410", "`quote_expired`: ask for a new quote"),
+    ]);
+    operation(
+        "Book a quote: hold its dates until payment",
+        json!({
+            "description": "The booking is `held` until `holdExpiresAt` (15 minutes by default); \
+                unpaid by then, it expires and its dates are free again.",
+            "parameters": [key],
+            "requestBody": json_body(body),
+            "responses": responses(
+                &[("201", ok("The new, held booking", booking())),
+                  ("200", ok("The booking an earlier request with this key made", booking()))],
+                &failures
+            )
+        }),
+    )
+}
+
+fn show_booking() -> Value {
+    operation(
+        "A booking by ID",
+        json!({
+            "parameters": [path_param("bookingId", "booking ID")],
+            "responses": responses(
+                &[("200", ok("The booking", booking()))],
+                &[("404", "No such booking for this tenant")]
+            )
+        }),
+    )
+}
+
+fn pay() -> Value {
+    let card = closed(
+        json!({
+            "number": {"type": "string", "pattern": "^[0-9 -]+$", "description": "12–19 digits, Luhn-valid"},
+            "expMonth": {"type": "integer", "minimum": 1, "maximum": 12},
+            "expYear": {"type": "integer", "minimum": 2000, "maximum": 2100},
+            "cvc": {"type": "string", "pattern": "^[0-9]{3,4}$"},
+            "holderName": {"type": "string", "minLength": 1, "maxLength": 100}
+        }),
+        &[],
+    );
+    let mut failures = BODY_ERRORS.to_vec();
+    failures.extend([
+        (
+            "402",
+            "`card_declined` or `insufficient_funds`; the booking stays held",
+        ),
+        ("404", "No such booking for this tenant"),
+        (
+            "409",
+            "`already_paid`, `hold_expired` or `booking_cancelled`",
+        ),
+        ("503", "`payment_provider_unavailable`: nothing was charged"),
+    ]);
+    operation(
+        "Pay what is due now and confirm the booking",
+        json!({
+            "description": "Charges the deposit or the total, per the listing's payment policy. \
+                The card is never stored: the booking shows its brand and last four digits. \
+                Simulated test cards: 4242424242424242 succeeds, 4000000000000002 is declined, \
+                4000000000009995 has insufficient funds.",
+            "parameters": [path_param("bookingId", "booking ID")],
+            "requestBody": json_body(closed(json!({"card": card}), &[])),
+            "responses": responses(&[("200", ok("The confirmed booking", booking()))], &failures)
+        }),
+    )
+}
+
+fn lookup() -> Value {
+    let mut failures = BODY_ERRORS.to_vec();
+    failures.push((
+        "404",
+        "No booking matches this reference and e-mail (either may be wrong)",
+    ));
+    operation(
+        "A guest finds their booking by reference and e-mail",
+        json!({
+            "requestBody": json_body(lookup_body()),
+            "responses": responses(&[("200", ok("The booking", booking()))], &failures)
+        }),
+    )
+}
+
+fn cancel() -> Value {
+    let mut failures = BODY_ERRORS.to_vec();
+    failures.extend([
+        (
+            "404",
+            "No booking matches this reference and e-mail (either may be wrong)",
+        ),
+        (
+            "409",
+            "`not_cancellable`: already cancelled or expired, or the stay is over",
+        ),
+        (
+            "503",
+            "The payment provider could not refund; nothing changed",
+        ),
+    ]);
+    operation(
+        "A guest cancels; the cancellation policy sets the refund",
+        json!({
+            "requestBody": json_body(lookup_body()),
+            "responses": responses(&[("200", ok("The cancelled booking with its refund", booking()))], &failures)
+        }),
+    )
+}
 
 /// The booking paths of the OpenAPI document.
 pub fn openapi_paths() -> Vec<(String, Value)> {
-    Vec::new()
+    let base = "/v1/clients";
+    vec![
+        (format!("{base}/listings"), json!({"get": search()})),
+        (
+            format!("{base}/listings/{{listing}}"),
+            json!({"get": detail()}),
+        ),
+        (
+            format!("{base}/listings/{{listing}}/calendar"),
+            json!({"get": calendar_operation()}),
+        ),
+        (format!("{base}/quotes"), json!({"post": create_quote()})),
+        (
+            format!("{base}/quotes/{{quoteId}}"),
+            json!({"get": show_quote()}),
+        ),
+        (
+            format!("{base}/bookings"),
+            json!({"post": create_booking()}),
+        ),
+        (format!("{base}/bookings/lookup"), json!({"post": lookup()})),
+        (format!("{base}/bookings/cancel"), json!({"post": cancel()})),
+        (
+            format!("{base}/bookings/{{bookingId}}"),
+            json!({"get": show_booking()}),
+        ),
+        (
+            format!("{base}/bookings/{{bookingId}}/payments"),
+            json!({"post": pay()}),
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn openapi_matches_the_handlers() {
+        let paths: Vec<String> = openapi_paths().into_iter().map(|(p, _)| p).collect();
+        let source = include_str!("mod.rs");
+
+        for path in &paths {
+            let route = path
+                .trim_start_matches("/v1/clients")
+                .replace("{quoteId}", "{quote_id}")
+                .replace("{bookingId}", "{booking_id}");
+            assert!(
+                source.contains(&format!("\"{route}\"")),
+                "{route} is not routed"
+            );
+        }
+        assert_eq!(paths.len(), source.matches(".route(").count());
+    }
+
+    #[test]
+    fn every_operation_documents_its_errors_and_security() {
+        for (path, item) in openapi_paths() {
+            for (method, operation) in item.as_object().unwrap() {
+                let responses = operation["responses"].as_object().unwrap();
+                assert!(responses.contains_key("401"), "{method} {path}");
+                assert!(responses.contains_key("default"), "{method} {path}");
+                assert!(operation["security"].is_array(), "{method} {path}");
+            }
+        }
+    }
+
+    #[test]
+    fn schemas_require_exactly_the_fields_always_sent() {
+        let booking = booking();
+        let required = booking["required"].as_array().unwrap();
+
+        assert!(required.contains(&json!("reference")));
+        assert!(!required.contains(&json!("payment")));
+    }
 }

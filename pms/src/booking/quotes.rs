@@ -30,7 +30,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Envelope<Quote>>), ApiError> {
     let mut errors = FieldErrors::default();
     check_guests("guests", request.guests, &mut errors);
-    if request.listing_id.trim().is_empty() || request.listing_id.len() > 100 {
+    if request.listing_id.trim().is_empty() || request.listing_id.chars().count() > 100 {
         errors.add("listingId", "must be a listing ID or slug");
     }
     let coupon_code = request
@@ -38,7 +38,7 @@ pub async fn create(
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty());
-    if coupon_code.is_some_and(|c| c.len() > 40) {
+    if coupon_code.is_some_and(|c| c.chars().count() > 40) {
         errors.add("couponCode", "must be at most 40 characters");
     }
     errors.finish()?;
