@@ -112,6 +112,53 @@ def pool_villa(svg, tod="sunset", ocean=True, thatch=THATCH, flip=False):
     vignette(svg, 0.25)
 
 
+def pool_perspective(svg, tod="day", ocean=True):
+    """Looking down the length of a long pool: loungers and palms on both sides, the view beyond."""
+    t = sky(svg, tod, 400, clouds=2)
+    if ocean:
+        sea(svg, 380, 430, tod)
+    else:
+        jungle_hills(svg, tod, 430)
+    hx, hy = 600, 420
+    deck = "#d6cfc2"
+    svg.poly([(-10, hy), (W + 10, hy), (W + 10, H), (-10, H)], svg.linear([(0, shade(deck, 0.1)), (1, deck)]))
+    joints = "".join(f"M{hx + (x - hx) * 0.12:.0f} {hy}L{x} {H}" for x in range(-1400, 2700, 160))
+    joints += "".join(f"M0 {hy + 380 * d:.0f}h{W}" for d in (0.08, 0.18, 0.32, 0.5, 0.75))
+    svg.path(joints, "none", stroke=shade(deck, 0.2), stroke_width="2", stroke_opacity="0.5")
+    for side in (-1, 1):
+        for k, d in enumerate((0.95, 0.6, 0.36, 0.2)):
+            x = hx + side * (120 + 560 * d)
+            y = hy + 380 * d
+            bush(svg, x + side * 60 * d, y - 40 * d, 90 * d, "#3f7a45" if k % 2 else "#4b8a4d", 4)
+    pool_top, pool_bottom = (hx - 70, hx + 70), (200, 1000)
+    svg.poly([(pool_top[0] - 8, hy), (pool_top[1] + 8, hy), (pool_bottom[1] + 40, H), (pool_bottom[0] - 40, H)], STONE)
+    water = svg.linear([(0, mix(WATER[0], t["haze"], 0.35)), (1, WATER[1])])
+    svg.poly([(pool_top[0], hy + 4), (pool_top[1], hy + 4), (pool_bottom[1], H), (pool_bottom[0], H)], water)
+    lanes = "".join(f"M{hx + (x - 600) * 0.12:.0f} {hy + 20}L{x} {H}" for x in (400, 600, 800))
+    svg.path(lanes, "none", stroke="#ffffff", stroke_opacity="0.25", stroke_width="3")
+    ripples = "".join(f"M{svg.rng.randint(300, 880)} {svg.rng.randint(560, 790)}q18 -6 36 0t36 0" for _ in range(10))
+    svg.path(ripples, "none", stroke="#ffffff", stroke_opacity="0.45", stroke_width="3")
+    for side in (-1, 1):
+        for d in (0.75, 0.45, 0.27):
+            x = hx + side * (140 + 520 * d)
+            y = hy + 380 * d
+            s = d * 1.4
+            svg.poly([(x - 60 * s, y), (x + 60 * s, y), (x + 64 * s, y + 8 * s), (x - 64 * s, y + 8 * s)], "#f3ede2")
+            bx = x + side * 44 * s
+            svg.poly([(bx, y), (bx + side * 16 * s, y - 34 * s), (bx + side * 24 * s, y - 30 * s), (bx + side * 10 * s, y)], "#f3ede2")
+            svg.rect(x - 50 * s, y - 4 * s, 40 * s, 6 * s, "#e7b54a")
+    trunk = "#4a3a2c" if t["glow"] else "#7a6450"
+    for side in (-1, 1):
+        for d, h in ((1.0, 640), (0.55, 380), (0.3, 220)):
+            x = hx + side * (200 + 560 * d)
+            palm(svg, x, hy + 380 * d, h, side * -40, trunk, "#2f6b3a" if not t["glow"] else "#1f3a24")
+    if t["glow"]:
+        for side in (-1, 1):
+            for d in (0.8, 0.45, 0.25):
+                lamp_glow(svg, hx + side * (100 + 470 * d), hy + 380 * d, 60 * d + 20, "#ffcf7a", 0.8)
+    vignette(svg, 0.22)
+
+
 def rice_terraces(svg, tod="morning", volcano=True, palms=3):
     """Stepped rice terraces falling away, a volcano (Mount Agung) beyond."""
     t = sky(svg, tod, 420, clouds=3)
@@ -343,7 +390,7 @@ PHOTOS = {
         (living, dict(tod="golden", outlook="ocean", accent="#d9773c"), "Open-air living pavilion with a long cream sofa and teak beams, framing the Indian Ocean in late-afternoon light"),
         (bedroom, dict(tod="day", outlook="ocean", throw="#2f7f86"), "Four-poster bed with a white mosquito net and a teal throw, shuttered windows open to the sea"),
         (bathroom, dict(tod="day", outlook="ocean"), "Garden bathroom with a stone bathtub strewn with frangipani flowers, river-stone wall and ocean view"),
-        (pool_villa, dict(tod="night", flip=True), "The pool and pavilion at night under a crescent moon, with the pavilion lit warmly from inside"),
+        (pool_perspective, dict(tod="dusk", ocean=True), "The long infinity pool at dusk, garden lights glowing between the palms and the sea beyond"),
     ],
     "villa-pantai-berawa": [
         (pool_villa, dict(tod="day", ocean=False, flip=True), "Saltwater pool under a blue sky, a thatched pavilion and coconut palms in the garden"),
@@ -379,11 +426,11 @@ PHOTOS = {
         (living, dict(tod="dusk", outlook="jungle", accent="#a23b4a"), "Grand living pavilion at dusk with pendant lamps, a long sofa and crimson cushions"),
         (bedroom, dict(tod="day", outlook="jungle", throw="#3b5a8a"), "Bedroom suite with a four-poster bed and an indigo throw"),
         (bathroom, dict(tod="day", outlook="jungle"), "Freestanding stone bathtub in a garden bathroom with frangipani"),
-        (pool_villa, dict(tod="day", ocean=False, flip=True), "The 25-metre pool by day, with loungers, an umbrella and tall coconut palms"),
+        (pool_perspective, dict(tod="day", ocean=False), "Looking down the 25-metre pool by day, loungers and coconut palms along both sides"),
     ],
     "villa-karang-amed": [
         (beach, dict(tod="morning"), "Black-sand beach with outrigger boats and a volcano on the horizon at dawn"),
-        (pool_villa, dict(tod="golden", ocean=True, flip=True), "Pool on the edge of the beach with a thatched pavilion and the sea beyond"),
+        (pool_perspective, dict(tod="golden", ocean=True), "Pool stretching towards the sea in golden light, loungers and palms on both sides"),
         (bedroom, dict(tod="morning", outlook="ocean", canopy=False, throw="#2f8fb0"), "Bedroom with a blue throw and shutters opening onto the sea"),
         (living, dict(tod="sunset", outlook="ocean", accent="#e07a3f"), "Living room open to the sea at sunset, with a sofa and orange cushions"),
     ],
