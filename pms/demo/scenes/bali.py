@@ -160,32 +160,43 @@ def pool_perspective(svg, tod="day", ocean=True):
 
 
 def rice_terraces(svg, tod="morning", volcano=True, palms=3):
-    """Stepped rice terraces falling away, a volcano (Mount Agung) beyond."""
+    """Stepped rice terraces falling away in parallel contours, a volcano (Mount Agung) beyond."""
     t = sky(svg, tod, 420, clouds=3)
     if volcano:
         c = mix("#5d6f7f", t["haze"], 0.45)
         svg.poly([(250, 420), (600, 150), (650, 140), (700, 152), (1080, 420)], c)
-        svg.poly([(600, 150), (650, 140), (700, 152), (660, 200), (630, 180)], mix("#ffffff", t["haze"], 0.3), fill_opacity="0.6")
-    mountains(svg, 440, [(150, 340), (950, 360)], mix("#3d6b45", t["haze"], 0.5), rough=0.2, shade_right=False)
-    greens = ["#8fbf4f", "#6fa83f", "#a6c95a", "#5e9a3c", "#93c256", "#74ad43", "#9cc85a", "#5a933a"]
+        svg.poly([(650, 140), (700, 152), (1080, 420), (760, 420)], "#0b1a33", fill_opacity="0.15")
+        svg.poly([(600, 150), (650, 140), (700, 152), (672, 190), (650, 176), (628, 196)], mix("#ffffff", t["haze"], 0.3), fill_opacity="0.6")
+    mountains(svg, 440, [(150, 340), (950, 360)], mix("#3d6b45", t["haze"], 0.5), rough=0.2)
+    greens = ["#9cc85a", "#7fb54a", "#a9cf62", "#6fa83f", "#93c256", "#86ba4d", "#a3cc5e", "#74ad43", "#8fc052"]
+    tufts = {}
+    for size in (10, 16, 26):
+        tufts[size] = svg.pattern(size * 2, size, f'<path d="M{size * 0.3:.0f} {size}l{size * 0.15:.1f} -{size * 0.6:.0f}M{size * 0.6:.0f} {size}l-{size * 0.1:.1f} -{size * 0.7:.0f}'
+                                                  f'M{size * 1.3:.0f} {size * 0.5:.0f}l{size * 0.15:.1f} -{size * 0.45:.0f}" stroke="#3f7a2f" stroke-width="{max(1, size / 8):.1f}" opacity="0.55"/>')
+    phase = svg.rng.uniform(0, 6)
+    y = 430
     for i in range(9):
-        y = 430 + i * 44 + i * i * 2.2
-        amp = 18 + i * 4
-        ph = svg.rng.uniform(0, 2 * math.pi)
-        d = f"M-10 {y:.0f}"
-        for k in range(7):
-            x = k * 200
-            d += f"S{x + 100:.0f} {y + amp * math.sin(ph + k):.0f} {x + 200:.0f} {y + amp * math.sin(ph + k + 0.7):.0f}"
-        flooded = i in (2, 5)
-        fill = mix(t["sky"][-2][1], "#8fb9a0", 0.5) if flooded else greens[i % len(greens)]
-        svg.path(d + f"V{H}H-10z", mix(fill, t["haze"], max(0, 0.35 - i * 0.05)))
-        svg.path(d, "none", stroke=shade(greens[i % len(greens)], 0.35), stroke_width=f"{2 + i * 0.6:.1f}", stroke_opacity="0.7")
+        amp = 14 + i * 7
+        d = f"M-10 {y + amp * math.sin(phase):.0f}"
+        for k in range(1, 13):
+            x = k * 100
+            d += f"L{x} {y + amp * math.sin(phase + x / 260) + 6 * math.sin(x / 70 + i):.0f}"
+        d += "L1210 {0:.0f}".format(y + amp * math.sin(phase + 1210 / 260))
+        flooded = i in (2, 6)
+        field = mix(t["sky"][-1][1], "#7fb8a8", 0.55) if flooded else greens[i]
+        svg.path(d + f"V{H}H-10z", mix(field, t["haze"], max(0, 0.35 - i * 0.05)))
+        size = 10 if i < 3 else (16 if i < 6 else 26)
         if not flooded:
-            rows = "".join(f"M{svg.rng.randint(0, W)} {y + 14 + svg.rng.randint(0, 20):.0f}h{svg.rng.randint(20, 60)}" for _ in range(6))
-            svg.path(rows, "none", stroke=shade(fill, 0.15), stroke_width="3", stroke_opacity="0.5")
+            svg.path(d + f"V{H}H-10z", tufts[size])
+        wall = 3 + i * 1.6
+        svg.path(d, "none", stroke=mix("#5b6b2f", t["haze"], max(0, 0.3 - i * 0.04)), stroke_width=f"{wall:.0f}")
+        svg.path(d, "none", stroke="#d9eca0", stroke_width="2", stroke_opacity="0.6", transform=f"translate(0 -{wall / 2 + 1:.0f})")
+        y += 36 + i * 9
     for k in range(palms):
         x = [120, 1040, 880, 300][k]
-        palm(svg, x, 520 + k * 70, 300 + k * 40, svg.rng.choice((-40, 30)), "#6a5a48", "#2f5f33")
+        palm(svg, x, 560 + k * 70, 300 + k * 40, svg.rng.choice((-40, 30)), "#6a5a48", "#2f5f33")
+    svg.path("M470 520h90l-10 -24h-70z", "#8a6a45")
+    svg.path("M455 498h120l-60 -40z", mix(THATCH, t["haze"], 0.2))
     vignette(svg, 0.2)
 
 
@@ -400,7 +411,7 @@ PHOTOS = {
     ],
     "lumbung-padi-canggu": [
         (lumbung, dict(tod="golden"), "Thatched rice-barn bungalow on timber posts with a plunge pool in front and rice fields behind"),
-        (bedroom, dict(tod="morning", outlook="rice", wall="#e8d9bf", throw="#b5523b"), "Bed under the thatched roof with a rust-red throw, windows looking over the rice fields"),
+        (bedroom, dict(tod="morning", outlook="rice", wall="#e8d9bf", throw="#b5523b"), "Four-poster bed with a mosquito net and a rust-red throw, shuttered windows looking over the rice fields"),
         (rice_terraces, dict(tod="morning", volcano=False, palms=2), "Rice fields and coconut palms at the gate of the bungalow in soft morning light"),
     ],
     "villa-kayu-ubud": [

@@ -421,7 +421,7 @@ PHOTOS = {
         (bathroom, dict(tod="day", tub=False), "Marble bathroom with a walk-in rain shower, brass fittings and an oval mirror"),
     ],
     "classic-twin": [
-        (room, dict(tod="day", headboard="#7a4b3a", throw="#3f6f6a", twin=True, outlook="rooftops"), "Twin room with two single beds, a terracotta headboard and teal throws"),
+        (room, dict(tod="day", headboard="#7a4b3a", throw="#3f6f6a", twin=True, outlook="rooftops"), "Twin room with two single beds, a walnut-brown headboard, teal throws and framed prints"),
         (courtyard, dict(tod="day"), "The courtyard with its lemon tree and blue-and-white tiled walls, set for breakfast"),
         (bathroom, dict(tod="golden", tub=False), "Bright marble shower room with brass fittings"),
     ],
