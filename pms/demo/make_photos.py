@@ -24,12 +24,13 @@ PUBLIC = ROOT / "public" / "demo"
 MODULES = {"bali": bali, "lisbon": lisbon, "alps": alps}
 
 
-def draw(seed, scene, kwargs, width=1200, height=800):
+def draw(seed, scene, kwargs, width=1200, height=800, anchor=0.5):
+    """Renders one scene; a hero (2:1) is the 3:2 scene cropped at `anchor`."""
     svg = Svg(seed, width, height)
     if (width, height) == (1200, 800):
         scene(svg, **kwargs)
     else:
-        with svg.viewport(0, 0, width, height):
+        with svg.viewport(0, 0, width, height, anchor):
             scene(svg, **kwargs)
     return svg.render()
 
@@ -41,7 +42,8 @@ def outputs():
         logo = Svg(f"{tenant}/logo", 400, 96)
         module.logo(logo)
         files.append((PUBLIC / tenant / "logo.svg", logo.render()))
-        files.append((PUBLIC / tenant / "hero.svg", draw(f"{tenant}/hero", module.hero, {}, 1600, 800)))
+        files.append((PUBLIC / tenant / "hero.svg",
+                      draw(f"{tenant}/hero", module.hero, {}, 1600, 800, module.HERO_ANCHOR)))
         photos[tenant] = {}
         for slug, recipes in module.PHOTOS.items():
             entries = []

@@ -369,6 +369,7 @@ def hero(svg):
     village(svg, "dusk")
 
 
+HERO_ANCHOR = 0.3
 HERO_ALT = "Zermatt's snowy chalet roofs and church spire at blue hour, windows glowing under the Matterhorn"
 
 PHOTOS = {

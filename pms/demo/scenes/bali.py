@@ -446,4 +446,5 @@ PHOTOS = {
         (living, dict(tod="sunset", outlook="ocean", accent="#e07a3f"), "Living room open to the sea at sunset, with a sofa and orange cushions"),
     ],
 }
+HERO_ANCHOR = 0.8
 HERO_ALT = "Infinity pool and thatched pavilion on a Bali cliff at sunset, palms silhouetted over the ocean"

@@ -140,11 +140,12 @@ class Svg:
         self.body.append("</g>")
 
     @contextmanager
-    def viewport(self, x, y, w, h):
-        """Draws a full 1200x800 scene into the box, cropped to fill it (a window view)."""
+    def viewport(self, x, y, w, h, anchor=0.5):
+        """Draws a full 1200x800 scene into the box, cropped to fill it; `anchor` picks which
+        part survives a vertical crop (0 keeps the top, 1 the bottom)."""
         c = self.clip(f'<rect x="{n(x)}" y="{n(y)}" width="{n(w)}" height="{n(h)}"/>')
         s = max(w / W, h / H)
-        dx, dy = x + (w - W * s) / 2, y + (h - H * s) / 2
+        dx, dy = x + (w - W * s) / 2, y + (h - H * s) * anchor
         self.body.append(f'<g clip-path="{c}"><g transform="translate({n(dx)} {n(dy)}) scale({s:.3f})">')
         yield
         self.body.append("</g></g>")

@@ -412,6 +412,7 @@ def hero(svg):
     street(svg, "golden", 560)
 
 
+HERO_ANCHOR = 0.75
 HERO_ALT = "Yellow tram 28 climbing a street of colourful tiled houses in Alfama, Lisbon, in golden evening light"
 
 PHOTOS = {
