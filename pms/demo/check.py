@@ -324,6 +324,12 @@ def check_tenant_file(tenant, amenities):
     except (OSError, json.JSONDecodeError) as e:
         problem(where, f"cannot read: {e}")
         return None
+    check_document(tenant, doc, amenities, where)
+    return doc
+
+
+def check_document(tenant, doc, amenities, where):
+    """Checks one parsed tenant file; problems are appended to `problems`."""
     want(doc, where, {"schemaVersion": lambda v: v == 1, "tenant": dict, "weekendNights": weekdays,
                       "cancellationPolicies": list, "paymentPolicies": list, "taxes": list,
                       "seasons": list, "coupons": list, "listings": list})
@@ -353,7 +359,6 @@ def check_tenant_file(tenant, amenities):
     for i, l in enumerate(listings):
         check_listing(l, f"{where}.listings[{i}]({l.get('slug')})", tenant,
                       (cancellation, payment, seasons), amenities)
-    return doc
 
 
 def luminance(hex_colour):
