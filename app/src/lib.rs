@@ -9,6 +9,7 @@
 
 pub mod components;
 pub mod pages;
+pub mod platform;
 mod shell;
 
 pub use shell::{App, shell};

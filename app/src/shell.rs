@@ -3,11 +3,14 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
-use crate::pages::{HomePage, NotFoundPage};
+use crate::{
+    pages::{ListingsPage, NotFoundPage, SiteHome},
+    platform::SiteHost,
+};
 
 /// Renders the whole HTML document for one request.
 ///
@@ -20,9 +23,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options islands=true />
                 <MetaTags />
+                <TenantTheme />
             </head>
             <body>
                 <App />
@@ -42,9 +47,24 @@ pub fn App() -> impl IntoView {
         <Router>
             <main>
                 <Routes fallback=NotFoundPage>
-                    <Route path=StaticSegment("") view=HomePage />
+                    // Async: the status (503 when the platform is away) must
+                    // be known before the first byte is sent.
+                    <Route path=StaticSegment("") view=SiteHome ssr=SsrMode::Async />
+                    <Route path=StaticSegment("listings") view=ListingsPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>
     }
+}
+
+/// The tenant's theme tokens as CSS custom properties on `:root`, in a
+/// `<style>` carrying the request's CSP nonce. The server validated the
+/// values, so they cannot end the element.
+#[component]
+fn TenantTheme() -> impl IntoView {
+    let css = match SiteHost::current() {
+        Some(SiteHost::Tenant(brand)) if !brand.theme_css.is_empty() => brand.theme_css,
+        _ => return None,
+    };
+    Some(view! { <style nonce=leptos::nonce::use_nonce() inner_html=format!(":root{{{css}}}") /> })
 }

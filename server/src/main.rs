@@ -19,7 +19,8 @@ async fn main() -> ExitCode {
     match site::serve(settings).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            tracing::error!(error = %error, "the site server stopped");
+            tracing::error!(error = format!("{error:#}"), "the site server stopped");
+            eprintln!("doorstep-site: {error:#}");
             ExitCode::FAILURE
         }
     }

@@ -1,12 +1,18 @@
 //! Typed settings of the site server, read from the environment.
 //!
 //! Every setting has an embedded default good for local use, so the binary
-//! starts with no configuration at all; a value that is set but invalid stops
-//! start-up with a message naming the variable.
+//! starts with no configuration beyond the tenants' credentials; a value that
+//! is set but invalid stops start-up with a message naming the variable
+//! (never echoing a credential).
 
-use std::{net::SocketAddr, path::PathBuf};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
-/// A setting that is present but unusable.
+use crate::{
+    credentials::{ClientId, Credentials, Secret},
+    security::client_addr::TrustedProxies,
+};
+
+/// A setting that is missing or unusable.
 #[derive(Debug, thiserror::Error)]
 #[error("setting {name} is invalid: {reason}")]
 pub struct SettingsError {
@@ -14,6 +20,23 @@ pub struct SettingsError {
     pub name: &'static str,
     /// What is wrong with its value (never the value itself).
     pub reason: String,
+}
+
+/// Where the tenants come from.
+#[derive(Debug, Clone)]
+pub enum TenancySettings {
+    /// One tenant from `APP_CLIENT_ID` and `APP_API_KEY`, on every host;
+    /// `SITE_NAME` names it on the pages.
+    Single {
+        credentials: Credentials,
+        name: String,
+    },
+    /// A tenants directory (`TENANTS_DIR`), one folder per tenant; the
+    /// `INDEX_HOSTS` list them.
+    Directory {
+        dir: PathBuf,
+        index_hosts: Vec<String>,
+    },
 }
 
 /// Everything the site server needs to start.
@@ -24,6 +47,34 @@ pub struct Settings {
     /// The folder with the built bundle under `pkg/` and the public assets
     /// (`SITE_ROOT`, default `target/site`).
     pub site_root: PathBuf,
+    /// The platform API's base URL (`PMS_URL`, default `http://127.0.0.1:4000`).
+    pub pms_url: String,
+    /// Single or multi-tenant.
+    pub tenancy: TenancySettings,
+    /// Redis for the shared signature cache (`REDIS_URL`; without it, each
+    /// process caches alone).
+    pub redis_url: Option<String>,
+    /// `PMS_CONNECT_TIMEOUT_MS` (default 2000).
+    pub pms_connect_timeout: Duration,
+    /// `PMS_TIMEOUT_MS` (default 5000): a whole platform call, retries
+    /// included; a page whose data takes longer answers 503.
+    pub pms_timeout: Duration,
+    /// `PMS_RETRIES` (default 2): further attempts of a retryable call.
+    pub pms_retries: u32,
+    /// `SIGNATURE_REFRESH_MARGIN_SECS` (default 300): how long before expiry
+    /// a signature is replaced.
+    pub refresh_margin: Duration,
+    /// `HSTS_MAX_AGE_SECS` (default 0, off): set it wherever the site is
+    /// served over HTTPS.
+    pub hsts_max_age: Option<u64>,
+    /// `TRUSTED_PROXIES`: comma-separated addresses or CIDR blocks whose
+    /// `X-Forwarded-For` is believed (default none).
+    pub trusted_proxies: TrustedProxies,
+    /// `RATE_LIMIT_PER_MINUTE` (default 20): booking, payment and look-up
+    /// calls one address may make per minute.
+    pub rate_limit_per_minute: u32,
+    /// `MAX_BODY_BYTES` (default 65536): the largest request body.
+    pub max_body_bytes: usize,
 }
 
 impl Settings {
@@ -35,18 +86,117 @@ impl Settings {
     /// Reads the settings through `lookup`, so tests need not touch the
     /// process environment.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
-        let addr = match lookup("SITE_ADDR") {
+        let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+
+        let addr = match get("SITE_ADDR") {
             Some(value) => value.parse().map_err(|_| SettingsError {
                 name: "SITE_ADDR",
                 reason: "expected a socket address such as 127.0.0.1:3000".into(),
             })?,
             None => SocketAddr::from(([127, 0, 0, 1], 3000)),
         };
-        let site_root = lookup("SITE_ROOT")
+        let site_root = get("SITE_ROOT")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("target/site"));
+        let pms_url = get("PMS_URL").unwrap_or_else(|| "http://127.0.0.1:4000".into());
+        if !(pms_url.starts_with("http://") || pms_url.starts_with("https://")) {
+            return Err(SettingsError {
+                name: "PMS_URL",
+                reason: "expected an http:// or https:// URL".into(),
+            });
+        }
 
-        Ok(Self { addr, site_root })
+        let hsts = number(&get, "HSTS_MAX_AGE_SECS", 0)?;
+        let trusted_proxies = match get("TRUSTED_PROXIES") {
+            Some(value) => TrustedProxies::parse(&value).map_err(|reason| SettingsError {
+                name: "TRUSTED_PROXIES",
+                reason,
+            })?,
+            None => TrustedProxies::default(),
+        };
+
+        Ok(Self {
+            addr,
+            site_root,
+            pms_url,
+            tenancy: tenancy(&get)?,
+            redis_url: get("REDIS_URL"),
+            pms_connect_timeout: Duration::from_millis(number(
+                &get,
+                "PMS_CONNECT_TIMEOUT_MS",
+                2000,
+            )?),
+            pms_timeout: Duration::from_millis(number(&get, "PMS_TIMEOUT_MS", 5000)?.max(1)),
+            pms_retries: number(&get, "PMS_RETRIES", 2)?.min(5) as u32,
+            refresh_margin: Duration::from_secs(number(
+                &get,
+                "SIGNATURE_REFRESH_MARGIN_SECS",
+                300,
+            )?),
+            hsts_max_age: (hsts > 0).then_some(hsts),
+            trusted_proxies,
+            rate_limit_per_minute: number(&get, "RATE_LIMIT_PER_MINUTE", 20)?.max(1) as u32,
+            max_body_bytes: number(&get, "MAX_BODY_BYTES", 64 * 1024)? as usize,
+        })
+    }
+}
+
+fn number(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: u64,
+) -> Result<u64, SettingsError> {
+    match get(name) {
+        Some(value) => value.trim().parse().map_err(|_| SettingsError {
+            name,
+            reason: "expected a whole number".into(),
+        }),
+        None => Ok(default),
+    }
+}
+
+fn tenancy(get: &impl Fn(&str) -> Option<String>) -> Result<TenancySettings, SettingsError> {
+    let client_id = get("APP_CLIENT_ID");
+    let api_key = get("APP_API_KEY");
+    let dir = get("TENANTS_DIR");
+
+    match (client_id, api_key, dir) {
+        (Some(_), Some(_), Some(_)) => Err(SettingsError {
+            name: "TENANTS_DIR",
+            reason: "set either TENANTS_DIR or APP_CLIENT_ID and APP_API_KEY, not both".into(),
+        }),
+        (Some(client_id), Some(api_key), None) => {
+            let client_id = ClientId::parse(client_id.trim()).map_err(|reason| SettingsError {
+                name: "APP_CLIENT_ID",
+                reason: reason.into(),
+            })?;
+            let credentials = Credentials::new(client_id, Secret::new(api_key.trim().to_string()))
+                .map_err(|reason| SettingsError {
+                    name: "APP_API_KEY",
+                    reason: reason.into(),
+                })?;
+            let name = get("SITE_NAME").unwrap_or_else(|| "Doorstep".into());
+            Ok(TenancySettings::Single { credentials, name })
+        }
+        (Some(_), None, None) => Err(SettingsError {
+            name: "APP_API_KEY",
+            reason: "APP_CLIENT_ID is set, so APP_API_KEY is needed too".into(),
+        }),
+        (None, Some(_), None) => Err(SettingsError {
+            name: "APP_CLIENT_ID",
+            reason: "APP_API_KEY is set, so APP_CLIENT_ID is needed too".into(),
+        }),
+        (_, _, dir) => {
+            let index_hosts = get("INDEX_HOSTS")
+                .unwrap_or_else(|| "localhost".into())
+                .split(',')
+                .filter_map(crate::tenancy::host_name)
+                .collect();
+            Ok(TenancySettings::Directory {
+                dir: PathBuf::from(dir.unwrap_or_else(|| "tenants".into())),
+                index_hosts,
+            })
+        }
     }
 }
 
@@ -54,20 +204,71 @@ impl Settings {
 mod tests {
     use super::*;
 
+    const CLIENT: &str = "AbCdEfGh12345678";
+
+    fn with(pairs: &[(&str, &str)]) -> Result<Settings, SettingsError> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+        })
+    }
+
     #[test]
     fn defaults_apply_when_nothing_is_set() {
-        let settings = Settings::from_lookup(|_| None).unwrap();
+        let settings = with(&[]).unwrap();
 
         assert_eq!(settings.addr.to_string(), "127.0.0.1:3000");
         assert_eq!(settings.site_root, PathBuf::from("target/site"));
+        assert_eq!(settings.pms_url, "http://127.0.0.1:4000");
+        assert!(settings.hsts_max_age.is_none());
+        assert!(matches!(
+            settings.tenancy,
+            TenancySettings::Directory { ref index_hosts, .. } if index_hosts == &["localhost"]
+        ));
     }
 
     #[test]
     fn a_bad_address_names_the_setting() {
-        let error =
-            Settings::from_lookup(|name| (name == "SITE_ADDR").then(|| "nope".into())).unwrap_err();
+        let error = with(&[("SITE_ADDR", "nope")]).unwrap_err();
 
         assert_eq!(error.name, "SITE_ADDR");
         assert!(error.to_string().contains("SITE_ADDR"));
+    }
+
+    #[test]
+    fn single_tenant_mode_takes_the_articles_variable_names() {
+        let key = format!("{CLIENT}.{}", "k".repeat(64));
+
+        let settings = with(&[("APP_CLIENT_ID", CLIENT), ("APP_API_KEY", &key)]).unwrap();
+
+        let TenancySettings::Single { credentials, .. } = settings.tenancy else {
+            panic!("not single-tenant")
+        };
+        assert_eq!(credentials.client_id.as_str(), CLIENT);
+    }
+
+    #[test]
+    fn a_bad_api_key_is_named_but_not_echoed() {
+        let error = with(&[
+            ("APP_CLIENT_ID", CLIENT),
+            ("APP_API_KEY", "secret-but-wrong"),
+        ])
+        .unwrap_err();
+
+        assert_eq!(error.name, "APP_API_KEY");
+        assert!(!error.to_string().contains("secret-but-wrong"));
+    }
+
+    #[test]
+    fn a_client_id_without_a_key_is_refused() {
+        let error = with(&[("APP_CLIENT_ID", CLIENT)]).unwrap_err();
+
+        assert_eq!(error.name, "APP_API_KEY");
     }
 }

@@ -1,15 +1,140 @@
-//! The HTTP application: rendered pages, the browser bundle and assets.
+//! The HTTP application: tenant resolution, the rendered pages and server
+//! functions, the browser bundle and assets, and the operations endpoints,
+//! with the security and tracing middleware around them.
 
-use axum::{Router, routing::get};
-use doorstep_app::{App, shell};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use anyhow::Context as _;
+use axum::{
+    Router,
+    extract::{Request, State},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use doorstep_app::{
+    App,
+    platform::{Platform, SiteHost},
+    shell,
+};
+use http::{StatusCode, header};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use tower_http::services::ServeDir;
+use tower_http::{limit::RequestBodyLimitLayer, services::ServeDir};
 
-use crate::settings::Settings;
+use crate::{
+    ops::{
+        health::{self, HealthState},
+        metrics::Metrics,
+        request::trace_request,
+    },
+    platform::{ClientSettings, PlatformClient},
+    port::TenantPlatform,
+    security::{
+        self, cross_site,
+        headers::{CspNonce, SecurityHeaders, set_security_headers},
+        rate_limit::{RateLimitState, RateLimiter, limit_rate},
+    },
+    settings::{Settings, TenancySettings},
+    signature_cache::{CacheSettings, RedisStore, SignatureCache},
+    tenancy::{self, Resolved, Tenant, Tenants},
+};
 
-/// Builds the router serving the site described by `settings`.
-pub fn router(settings: &Settings) -> Router {
+/// Paths of the server functions that book, pay and look bookings up: the
+/// ones behind the per-address rate limit.
+pub const RATE_LIMITED_PREFIX: &str = "/api/booking/";
+
+/// Where server functions are mounted.
+const SERVER_FN_PREFIX: &str = "/api/";
+
+/// What the page renderer learns about the request, from its extensions.
+#[derive(Clone)]
+struct RequestSite {
+    host: SiteHost,
+    platform: Option<Arc<dyn Platform>>,
+}
+
+/// The parts of a running site that tests and the binary need.
+pub struct Site {
+    /// The whole HTTP application.
+    pub router: Router,
+    /// The platform client (with the signature cache).
+    pub client: PlatformClient,
+    /// The site's metrics.
+    pub metrics: Arc<Metrics>,
+}
+
+/// Builds the site described by `settings`: loads the tenants, prepares the
+/// platform client and the signature cache, and assembles the router.
+pub fn build(settings: &Settings) -> anyhow::Result<Site> {
+    let metrics = Arc::new(Metrics::new());
+    let l2 = settings
+        .redis_url
+        .as_deref()
+        .map(|url| RedisStore::new(url, Arc::clone(&metrics)))
+        .transpose()
+        .context("REDIS_URL is not a usable Redis URL")?;
+    let cache_settings = CacheSettings {
+        refresh_margin: settings.refresh_margin,
+        // Longer than any refresh may take, so a lock never lapses mid-call.
+        lock_ttl: settings.pms_timeout + Duration::from_secs(1),
+        ..CacheSettings::default()
+    };
+    let cache = Arc::new(SignatureCache::new(
+        cache_settings,
+        l2,
+        Arc::clone(&metrics),
+    ));
+    let client_settings = ClientSettings {
+        connect_timeout: settings.pms_connect_timeout,
+        timeout: settings.pms_timeout,
+        retries: settings.pms_retries,
+        refresh_margin: settings.refresh_margin,
+        ..ClientSettings::new(&settings.pms_url)
+    };
+    let client = PlatformClient::new(client_settings, cache, Arc::clone(&metrics))
+        .context("cannot build the HTTP client")?;
+    let tenants = Arc::new(load_tenants(settings)?);
+
+    let router = router(settings, tenants, client.clone(), Arc::clone(&metrics));
+    Ok(Site {
+        router,
+        client,
+        metrics,
+    })
+}
+
+fn load_tenants(settings: &Settings) -> anyhow::Result<Tenants> {
+    match &settings.tenancy {
+        TenancySettings::Single { credentials, name } => Ok(Tenants::single(Tenant {
+            slug: "default".into(),
+            hosts: Vec::new(),
+            credentials: credentials.clone(),
+            brand: tenancy::default_brand(name),
+        })),
+        TenancySettings::Directory { dir, index_hosts } => {
+            let lookup = |name: &str| std::env::var(name).ok();
+            let tenants = tenancy::load_directory(dir, &lookup)
+                .with_context(|| format!("cannot load the tenants in {}", dir.display()))?;
+            for tenant in &tenants {
+                tracing::info!(
+                    tenant.slug = %tenant.slug,
+                    tenant.client_id = %tenant.credentials.client_id,
+                    hosts = ?tenant.hosts,
+                    "serving tenant"
+                );
+            }
+            Ok(Tenants::multi(tenants, index_hosts.clone()))
+        }
+    }
+}
+
+fn router(
+    settings: &Settings,
+    tenants: Arc<Tenants>,
+    client: PlatformClient,
+    metrics: Arc<Metrics>,
+) -> Router {
     let site_root = settings.site_root.to_string_lossy().into_owned();
     let options = LeptosOptions::builder()
         .output_name("doorstep")
@@ -18,37 +143,187 @@ pub fn router(settings: &Settings) -> Router {
         .site_addr(settings.addr)
         .build();
     let routes = generate_route_list(App);
+    let shell_fn = {
+        let options = options.clone();
+        move || shell(options.clone())
+    };
 
     // Static files first; anything else is a page, and unknown pages are
-    // rendered by the app's own 404.
+    // rendered by the app's own 404 (themed for the tenant).
     let static_files = ServeDir::new(&settings.site_root).fallback(
-        get(leptos_axum::render_app_to_stream({
-            let options = options.clone();
-            move || shell(options.clone())
-        }))
+        get(leptos_axum::render_app_to_stream_with_context(
+            provide_request_context,
+            shell_fn.clone(),
+        ))
         .with_state(()),
     );
+    let limiter = RateLimitState {
+        limiter: Arc::new(RateLimiter::per_minute(settings.rate_limit_per_minute)),
+        proxies: settings.trusted_proxies.clone(),
+        metrics: Arc::clone(&metrics),
+    };
 
-    Router::new()
-        .route("/healthz", get(|| async { "ok" }))
-        .leptos_routes(&options, routes, {
-            let options = options.clone();
-            move || shell(options.clone())
-        })
+    let pages = Router::new()
+        .leptos_routes_with_context(&options, routes, provide_request_context, shell_fn)
         .fallback_service(static_files)
         .with_state(options)
+        .layer(middleware::from_fn_with_state(limiter, guard_rate_limited))
+        .layer(middleware::from_fn(guard_server_functions))
+        .layer(middleware::from_fn_with_state(
+            TenantState {
+                tenants,
+                client: client.clone(),
+            },
+            resolve_tenant,
+        ))
+        .layer(RequestBodyLimitLayer::new(settings.max_body_bytes));
+
+    let health = HealthState {
+        client,
+        metrics: Arc::clone(&metrics),
+    };
+    let operations = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .with_state(health);
+
+    let headers = Arc::new(SecurityHeaders::new(settings.hsts_max_age));
+    pages
+        .merge(operations)
+        .layer(middleware::from_fn(security::strip_credential_headers))
+        .layer(middleware::from_fn_with_state(metrics, trace_request))
+        .layer(middleware::from_fn_with_state(
+            headers,
+            set_security_headers,
+        ))
+}
+
+/// Gives the renderer and server functions what the middleware learned:
+/// the host (tenant or index), the tenant's platform port, and the CSP nonce.
+fn provide_request_context() {
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return;
+    };
+    if let Some(site) = parts.extensions.get::<RequestSite>() {
+        provide_context(site.host.clone());
+        if let Some(platform) = &site.platform {
+            provide_context(Arc::clone(platform));
+        }
+    }
+    if let Some(nonce) = parts.extensions.get::<CspNonce>() {
+        provide_context(leptos::nonce::Nonce::from_value(Arc::clone(&nonce.0)));
+    }
+}
+
+#[derive(Clone)]
+struct TenantState {
+    tenants: Arc<Tenants>,
+    client: PlatformClient,
+}
+
+/// Middleware: resolves the tenant from the `Host` header. An unknown host
+/// gets a plain 404 that is the same whatever tenants exist.
+async fn resolve_tenant(
+    State(state): State<TenantState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .or_else(|| {
+            request
+                .uri()
+                .authority()
+                .map(|authority| authority.as_str())
+        })
+        .map(str::to_string);
+
+    let site = match state.tenants.resolve(host.as_deref()) {
+        Resolved::Unknown => {
+            return (
+                StatusCode::NOT_FOUND,
+                [(header::CONTENT_TYPE, "text/plain")],
+                "Not found",
+            )
+                .into_response();
+        }
+        Resolved::Index => RequestSite {
+            host: SiteHost::Index(state.tenants.links(host.as_deref())),
+            platform: None,
+        },
+        Resolved::Tenant(tenant) => {
+            let span = tracing::Span::current();
+            span.record("tenant.slug", tenant.slug.as_str());
+            span.record("tenant.client_id", tenant.credentials.client_id.as_str());
+            RequestSite {
+                host: SiteHost::Tenant(tenant.brand.clone()),
+                platform: Some(Arc::new(TenantPlatform::new(
+                    state.client.clone(),
+                    tenant,
+                    span,
+                ))),
+            }
+        }
+    };
+    request.extensions_mut().insert(site);
+    next.run(request).await
+}
+
+/// Middleware: cross-site protection for server functions.
+async fn guard_server_functions(request: Request, next: Next) -> Response {
+    if request.uri().path().starts_with(SERVER_FN_PREFIX) {
+        cross_site::refuse_cross_site(request, next).await
+    } else {
+        next.run(request).await
+    }
+}
+
+/// Middleware: the per-address limit for booking, payment and look-up.
+async fn guard_rate_limited(
+    State(state): State<RateLimitState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.uri().path().starts_with(RATE_LIMITED_PREFIX) {
+        limit_rate(State(state), request, next).await
+    } else {
+        next.run(request).await
+    }
 }
 
 /// Serves the site until the process is asked to stop.
-pub async fn serve(settings: Settings) -> std::io::Result<()> {
-    let listener = tokio::net::TcpListener::bind(settings.addr).await?;
+pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    let site = build(&settings)?;
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.addr))?;
     tracing::info!(addr = %listener.local_addr()?, "doorstep-site listening");
 
-    axum::serve(listener, router(&settings))
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    axum::serve(
+        listener,
+        site.router
+            .into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("the server stopped")
 }
 
 async fn shutdown_signal() {
-    let _ = tokio::signal::ctrl_c().await;
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("a SIGTERM handler can be installed");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
 }

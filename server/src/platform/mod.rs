@@ -1,0 +1,535 @@
+//! The platform client: typed calls to the platform API with a tenant's
+//! credentials and a cached signature.
+//!
+//! One `reqwest` client (rustls, pooled keep-alive connections) serves every
+//! tenant. Each call has a connect timeout and a total deadline that covers
+//! the signature, every retry and the answer, so a slow platform costs a
+//! guest at most the deadline. Retries (with exponential backoff and jitter)
+//! happen only where repeating cannot change the outcome: reads, booking
+//! creation under its `Idempotency-Key` (the same key on every attempt), and
+//! any call whose connection failed before a byte was sent. A `401` drops the
+//! signature, fetches a new one and retries once.
+//!
+//! ```no_run
+//! # async fn demo(client: doorstep_site::platform::PlatformClient,
+//! #               credentials: doorstep_site::credentials::Credentials) {
+//! use doorstep::booking::ListingSearch;
+//!
+//! let page = client.search_listings(&credentials, &ListingSearch::default()).await;
+//! # }
+//! ```
+
+mod error;
+
+use std::{sync::Arc, time::Duration};
+
+use doorstep::{
+    api::{Envelope, ErrorBody, ErrorEnvelope, SignatureRequest, SignatureResponse},
+    booking::{
+        Booking, BookingLookup, BookingRequest, Calendar, Date, ListingDetail, ListingSearch,
+        ListingSummary, Page, PaymentRequest, Quote, QuoteRequest,
+    },
+    headers,
+};
+use http::{HeaderValue, Method, StatusCode, header::CONTENT_TYPE};
+use jiff::Timestamp;
+use serde::{Serialize, de::DeserializeOwned};
+use tracing::Instrument;
+
+pub use error::PlatformError;
+
+use crate::{
+    credentials::{Credentials, Secret},
+    ops::metrics::Metrics,
+    signature_cache::{CachedSignature, SignatureCache},
+};
+
+/// The header that makes booking creation safe to repeat.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// How the client talks to the platform.
+#[derive(Debug, Clone)]
+pub struct ClientSettings {
+    /// The platform's base URL (`PMS_URL`), without a trailing slash.
+    pub base_url: String,
+    /// The longest a connection may take to open.
+    pub connect_timeout: Duration,
+    /// The longest a whole call may take, retries included.
+    pub timeout: Duration,
+    /// How many times a retryable call is repeated after the first attempt.
+    pub retries: u32,
+    /// The first backoff; each further one doubles.
+    pub backoff: Duration,
+    /// How long before expiry a signature is replaced.
+    pub refresh_margin: Duration,
+}
+
+impl ClientSettings {
+    /// Defaults for a platform at `base_url`.
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into().trim_end_matches('/').to_string(),
+            connect_timeout: Duration::from_secs(2),
+            timeout: Duration::from_secs(5),
+            retries: 2,
+            backoff: Duration::from_millis(50),
+            refresh_margin: Duration::from_secs(300),
+        }
+    }
+}
+
+/// Whether a call may be repeated after it reached the platform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Repeat {
+    /// Repeating cannot change the outcome (a read, or a write under an
+    /// idempotency key).
+    Safe,
+    /// Only if the first attempt never reached the platform.
+    OnlyUnsent,
+}
+
+/// One platform request, kept whole so every attempt sends the same bytes.
+struct Call {
+    method: Method,
+    path: String,
+    query: Option<String>,
+    body: Option<Vec<u8>>,
+    idempotency_key: Option<String>,
+    repeat: Repeat,
+    /// Whether the call needs a signature (every call but issuing one).
+    signed: bool,
+}
+
+impl Call {
+    fn get(path: String) -> Self {
+        Self {
+            method: Method::GET,
+            path,
+            query: None,
+            body: None,
+            idempotency_key: None,
+            repeat: Repeat::Safe,
+            signed: true,
+        }
+    }
+
+    fn post(path: String, body: &impl Serialize, repeat: Repeat) -> Self {
+        Self {
+            method: Method::POST,
+            body: Some(serde_json::to_vec(body).expect("wire types serialize")),
+            repeat,
+            ..Self::get(path)
+        }
+    }
+
+    fn with_query(mut self, query: &impl Serialize) -> Self {
+        let encoded = serde_urlencoded::to_string(query).expect("wire types serialize");
+        self.query = (!encoded.is_empty()).then_some(encoded);
+        self
+    }
+}
+
+/// The platform API client, shared by all tenants of this process.
+#[derive(Clone)]
+pub struct PlatformClient {
+    http: reqwest::Client,
+    settings: Arc<ClientSettings>,
+    cache: Arc<SignatureCache>,
+    metrics: Arc<Metrics>,
+}
+
+impl PlatformClient {
+    /// A client for the platform at `settings.base_url`, caching signatures
+    /// in `cache`.
+    pub fn new(
+        settings: ClientSettings,
+        cache: Arc<SignatureCache>,
+        metrics: Arc<Metrics>,
+    ) -> reqwest::Result<Self> {
+        let http = reqwest::Client::builder()
+            .use_rustls_tls()
+            .connect_timeout(settings.connect_timeout)
+            .timeout(settings.timeout)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .pool_max_idle_per_host(64)
+            .tcp_nodelay(true)
+            // Redirects would carry the credential headers to wherever the
+            // platform points; it has no reason to redirect.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("doorstep-site/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Self {
+            http,
+            settings: Arc::new(settings),
+            cache,
+            metrics,
+        })
+    }
+
+    /// The signature cache the client uses.
+    pub fn cache(&self) -> &SignatureCache {
+        &self.cache
+    }
+
+    /// Whether the platform answers at all (for `/readyz`): any HTTP answer
+    /// to `GET /openapi.json` within a second counts.
+    pub async fn is_reachable(&self) -> bool {
+        let url = format!("{}/openapi.json", self.settings.base_url);
+        let request = self.http.get(url).timeout(Duration::from_secs(1)).send();
+        matches!(request.await, Ok(response) if !response.status().is_server_error())
+    }
+
+    /// `GET /v1/clients/listings`.
+    pub async fn search_listings(
+        &self,
+        credentials: &Credentials,
+        search: &ListingSearch,
+    ) -> Result<Page<ListingSummary>, PlatformError> {
+        let call = Call::get("/v1/clients/listings".into()).with_query(search);
+        self.call(credentials, call).await
+    }
+
+    /// `GET /v1/clients/listings/{idOrSlug}`.
+    pub async fn listing(
+        &self,
+        credentials: &Credentials,
+        id_or_slug: &str,
+    ) -> Result<ListingDetail, PlatformError> {
+        let call = Call::get(format!("/v1/clients/listings/{}", segment(id_or_slug)));
+        self.call(credentials, call).await
+    }
+
+    /// `GET /v1/clients/listings/{id}/calendar?from&to`.
+    pub async fn calendar(
+        &self,
+        credentials: &Credentials,
+        listing_id: &str,
+        from: Date,
+        to: Date,
+    ) -> Result<Calendar, PlatformError> {
+        #[derive(Serialize)]
+        struct Range {
+            from: Date,
+            to: Date,
+        }
+        let path = format!("/v1/clients/listings/{}/calendar", segment(listing_id));
+        let call = Call::get(path).with_query(&Range { from, to });
+        self.call(credentials, call).await
+    }
+
+    /// `POST /v1/clients/quotes`.
+    pub async fn quote(
+        &self,
+        credentials: &Credentials,
+        request: &QuoteRequest,
+    ) -> Result<Quote, PlatformError> {
+        let call = Call::post("/v1/clients/quotes".into(), request, Repeat::OnlyUnsent);
+        self.call(credentials, call).await
+    }
+
+    /// `POST /v1/clients/bookings` with `Idempotency-Key: idempotency_key`.
+    /// Every attempt carries the same key, so a retry after a lost answer
+    /// returns the booking the first attempt made instead of a second one.
+    pub async fn create_booking(
+        &self,
+        credentials: &Credentials,
+        idempotency_key: &str,
+        request: &BookingRequest,
+    ) -> Result<Booking, PlatformError> {
+        let mut call = Call::post("/v1/clients/bookings".into(), request, Repeat::Safe);
+        call.idempotency_key = Some(idempotency_key.to_string());
+        self.call(credentials, call).await
+    }
+
+    /// `POST /v1/clients/bookings/{id}/payments`. Never repeated once sent:
+    /// a card must not be charged twice.
+    pub async fn pay(
+        &self,
+        credentials: &Credentials,
+        booking_id: &str,
+        request: &PaymentRequest,
+    ) -> Result<Booking, PlatformError> {
+        let path = format!("/v1/clients/bookings/{}/payments", segment(booking_id));
+        let call = Call::post(path, request, Repeat::OnlyUnsent);
+        self.call(credentials, call).await
+    }
+
+    /// `POST /v1/clients/bookings/lookup`: a read, so it may be repeated.
+    pub async fn lookup_booking(
+        &self,
+        credentials: &Credentials,
+        lookup: &BookingLookup,
+    ) -> Result<Booking, PlatformError> {
+        let call = Call::post("/v1/clients/bookings/lookup".into(), lookup, Repeat::Safe);
+        self.call(credentials, call).await
+    }
+
+    /// `POST /v1/clients/bookings/cancel`.
+    pub async fn cancel_booking(
+        &self,
+        credentials: &Credentials,
+        lookup: &BookingLookup,
+    ) -> Result<Booking, PlatformError> {
+        let call = Call::post(
+            "/v1/clients/bookings/cancel".into(),
+            lookup,
+            Repeat::OnlyUnsent,
+        );
+        self.call(credentials, call).await
+    }
+
+    /// A signature for `credentials`, from the cache or freshly issued.
+    pub async fn signature(
+        &self,
+        credentials: &Credentials,
+    ) -> Result<CachedSignature, PlatformError> {
+        self.cache
+            .get(credentials, || self.issue_signature(credentials))
+            .await
+    }
+
+    /// `POST /auth/signature`: always asks the platform (the cache decides
+    /// when).
+    pub async fn issue_signature(
+        &self,
+        credentials: &Credentials,
+    ) -> Result<CachedSignature, PlatformError> {
+        let body = SignatureRequest {
+            client_id: credentials.client_id.as_str().to_string(),
+        };
+        let mut call = Call::post("/auth/signature".into(), &body, Repeat::Safe);
+        call.signed = false;
+
+        let issued: SignatureResponse = self.attempts(credentials, None, &call).await?;
+        CachedSignature::from_issued(
+            Secret::new(issued.signature),
+            issued.expires_at,
+            Timestamp::now(),
+            self.settings.refresh_margin,
+        )
+        .map_err(|error| PlatformError::BadResponse(error.to_string()))
+    }
+
+    /// Runs `call` under the total deadline, with the 401 rule, and records
+    /// the outcome in the metrics.
+    async fn call<T: DeserializeOwned>(
+        &self,
+        credentials: &Credentials,
+        call: Call,
+    ) -> Result<T, PlatformError> {
+        let started = std::time::Instant::now();
+        let span = tracing::info_span!(
+            "platform.call",
+            http.method = %call.method,
+            url.path = %call.path,
+            duration_ms = tracing::field::Empty,
+        );
+        let result = tokio::time::timeout(self.settings.timeout, self.signed(credentials, &call))
+            .instrument(span.clone())
+            .await
+            .unwrap_or(Err(PlatformError::Timeout));
+
+        let elapsed = started.elapsed();
+        span.record("duration_ms", elapsed.as_secs_f64() * 1000.0);
+        self.metrics
+            .platform_duration
+            .observe(elapsed.as_secs_f64());
+        if let Err(error) = &result {
+            self.metrics.platform_error(error.kind());
+        }
+        result
+    }
+
+    /// Sends `call` with a cached signature; on `401` drops it, fetches a
+    /// new one and sends once more.
+    async fn signed<T: DeserializeOwned>(
+        &self,
+        credentials: &Credentials,
+        call: &Call,
+    ) -> Result<T, PlatformError> {
+        let signature = self.signature(credentials).await?;
+        match self.attempts(credentials, Some(&signature), call).await {
+            Err(PlatformError::Unauthorized) => {
+                tracing::warn!("the platform refused a cached signature; refreshing once");
+                self.cache
+                    .invalidate(&credentials.client_id, &signature)
+                    .await;
+                let signature = self.signature(credentials).await?;
+                self.attempts(credentials, Some(&signature), call).await
+            }
+            other => other,
+        }
+    }
+
+    /// Sends `call` and repeats it while that is safe and useful.
+    async fn attempts<T: DeserializeOwned>(
+        &self,
+        credentials: &Credentials,
+        signature: Option<&CachedSignature>,
+        call: &Call,
+    ) -> Result<T, PlatformError> {
+        let mut attempt = 0;
+        loop {
+            let result = self.send(credentials, signature, call).await;
+            let Err(error) = &result else { return result };
+
+            let repeatable = match call.repeat {
+                Repeat::Safe => error.is_transient(),
+                Repeat::OnlyUnsent => matches!(error, PlatformError::Unreachable(_)),
+            };
+            if !repeatable || attempt >= self.settings.retries {
+                return result;
+            }
+            let backoff = self.settings.backoff * 2u32.pow(attempt);
+            let jitter = getrandom::u64().unwrap_or(0) % (backoff.as_micros() as u64 / 2 + 1);
+            tracing::debug!(error = %error, attempt, "retrying a platform call");
+            tokio::time::sleep(backoff + Duration::from_micros(jitter)).await;
+            attempt += 1;
+        }
+    }
+
+    /// One attempt.
+    async fn send<T: DeserializeOwned>(
+        &self,
+        credentials: &Credentials,
+        signature: Option<&CachedSignature>,
+        call: &Call,
+    ) -> Result<T, PlatformError> {
+        let mut url = format!("{}{}", self.settings.base_url, call.path);
+        if let Some(query) = &call.query {
+            url.push('?');
+            url.push_str(query);
+        }
+
+        let mut request = self
+            .http
+            .request(call.method.clone(), url)
+            .header(headers::CLIENT_ID, credentials.client_id.as_str())
+            .header(headers::API_KEY, sensitive(credentials.api_key.expose())?);
+        if let (Some(signature), true) = (signature, call.signed) {
+            request = request
+                .header(headers::SIGNATURE, sensitive(signature.signature.expose())?)
+                .header(headers::TIMESTAMP, sensitive(&signature.timestamp)?);
+        }
+        if let Some(key) = &call.idempotency_key {
+            request = request.header(IDEMPOTENCY_KEY, key);
+        }
+        if let Some(body) = &call.body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+
+        let response = request.send().await.map_err(|error| {
+            if error.is_timeout() {
+                PlatformError::Timeout
+            } else if error.is_connect() {
+                PlatformError::Unreachable(error.to_string())
+            } else {
+                PlatformError::Failed(StatusCode::BAD_GATEWAY)
+            }
+        })?;
+        let status = response.status();
+        let body = response.bytes().await.map_err(|error| {
+            if error.is_timeout() {
+                PlatformError::Timeout
+            } else {
+                PlatformError::Failed(status)
+            }
+        })?;
+        decode(status, &body)
+    }
+}
+
+/// Reads an answer: the `data` of a success, or the failure it describes.
+fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, PlatformError> {
+    if status.is_success() {
+        return serde_json::from_slice::<Envelope<T>>(body)
+            .map(|envelope| envelope.data)
+            .map_err(|error| PlatformError::BadResponse(error.to_string()));
+    }
+    match status {
+        StatusCode::UNAUTHORIZED => Err(PlatformError::Unauthorized),
+        StatusCode::NOT_FOUND => Err(PlatformError::NotFound),
+        StatusCode::TOO_MANY_REQUESTS => Err(PlatformError::RateLimited),
+        status if status.is_client_error() => {
+            let body = serde_json::from_slice::<ErrorEnvelope>(body)
+                .map(|envelope| envelope.error)
+                .unwrap_or_else(|_| ErrorBody {
+                    code: "unknown".into(),
+                    message: "The request was refused.".into(),
+                    fields: None,
+                });
+            Err(PlatformError::Rejected { status, body })
+        }
+        status => Err(PlatformError::Failed(status)),
+    }
+}
+
+/// Whether `value` may name a listing or booking in a platform path:
+/// 1–128 letters, digits, `-` and `_`.
+pub fn is_valid_id(value: &str) -> bool {
+    (1..=128).contains(&value.len())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// A header value marked sensitive, so HTTP tracing never prints it.
+fn sensitive(value: &str) -> Result<HeaderValue, PlatformError> {
+    let mut header = HeaderValue::from_str(value).map_err(|_| {
+        PlatformError::BadResponse("a credential is not a valid header value".into())
+    })?;
+    header.set_sensitive(true);
+    Ok(header)
+}
+
+/// Percent-encodes one path segment, so an ID from a guest cannot add path
+/// segments or a query to a platform URL. Dots are encoded too, though URL
+/// parsing still reads `%2E%2E` as `..`: callers accept only IDs of
+/// letters, digits, `-` and `_` (see [`is_valid_id`]).
+fn segment(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_segments_cannot_escape_their_place() {
+        assert_eq!(segment("villa-1"), "villa-1");
+        assert_eq!(segment("../me?x=1"), "%2E%2E%2Fme%3Fx%3D1");
+        assert!(is_valid_id("villa-1_b"));
+        assert!(!is_valid_id(".."));
+        assert!(!is_valid_id(""));
+    }
+
+    #[test]
+    fn an_error_envelope_becomes_a_rejection_with_its_code() {
+        let body = br#"{"error":{"code":"validation_failed","message":"Bad dates.","fields":{"checkIn":"in the past"}}}"#;
+
+        let error = decode::<()>(StatusCode::UNPROCESSABLE_ENTITY, body).unwrap_err();
+
+        let PlatformError::Rejected { body, .. } = error else {
+            panic!("{error:?}")
+        };
+        assert_eq!(body.code, "validation_failed");
+        assert_eq!(body.fields.unwrap()["checkIn"], "in the past");
+    }
+
+    #[test]
+    fn an_unreadable_success_is_a_bad_response_not_a_panic() {
+        let error = decode::<Page<ListingSummary>>(StatusCode::OK, b"<html>").unwrap_err();
+
+        assert_eq!(error.kind(), "bad_response");
+    }
+}

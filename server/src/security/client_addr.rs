@@ -1,0 +1,168 @@
+//! The address a request came from, believing `X-Forwarded-For` only from
+//! trusted proxies.
+//!
+//! Rate limits key on this address. A client can write any
+//! `X-Forwarded-For` it likes, so the header is read only when the TCP peer
+//! is a configured proxy, and then from the right: the first entry that is
+//! not itself a trusted proxy is the client. Everything left of it was
+//! written by someone we do not trust.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::ConnectInfo;
+use http::Request;
+
+/// Addresses and CIDR blocks of reverse proxies in front of the site.
+#[derive(Debug, Clone, Default)]
+pub struct TrustedProxies(Vec<(IpAddr, u8)>);
+
+impl TrustedProxies {
+    /// Parses `10.0.0.0/8, 127.0.0.1, ::1`.
+    pub fn parse(list: &str) -> Result<Self, String> {
+        let mut blocks = Vec::new();
+        for item in list
+            .split(',')
+            .map(str::trim)
+            .filter(|item| !item.is_empty())
+        {
+            let (addr, bits) = match item.split_once('/') {
+                Some((addr, bits)) => (
+                    addr,
+                    Some(
+                        bits.parse::<u8>()
+                            .map_err(|_| format!("{item:?} has a bad prefix"))?,
+                    ),
+                ),
+                None => (item, None),
+            };
+            let addr: IpAddr = addr
+                .parse()
+                .map_err(|_| format!("{item:?} is not an address"))?;
+            let max = if addr.is_ipv4() { 32 } else { 128 };
+            let bits = bits.unwrap_or(max);
+            if bits > max {
+                return Err(format!("{item:?} has a prefix longer than the address"));
+            }
+            blocks.push((addr, bits));
+        }
+        Ok(Self(blocks))
+    }
+
+    /// Whether `addr` is one of the proxies.
+    pub fn contains(&self, addr: IpAddr) -> bool {
+        let addr = canonical(addr);
+        self.0
+            .iter()
+            .any(|(block, bits)| match (canonical(*block), addr) {
+                (IpAddr::V4(block), IpAddr::V4(addr)) => {
+                    prefix_eq(&block.octets(), &addr.octets(), *bits)
+                }
+                (IpAddr::V6(block), IpAddr::V6(addr)) => {
+                    prefix_eq(&block.octets(), &addr.octets(), *bits)
+                }
+                _ => false,
+            })
+    }
+
+    /// The client's address: the peer, or, when the peer is a trusted proxy,
+    /// the right-most `X-Forwarded-For` entry that is not a trusted proxy.
+    pub fn client_addr(&self, peer: IpAddr, forwarded_for: &[&str]) -> IpAddr {
+        if !self.contains(peer) {
+            return peer;
+        }
+        let mut client = peer;
+        let entries = forwarded_for
+            .iter()
+            .rev()
+            .flat_map(|header| header.rsplit(','));
+        for entry in entries {
+            match entry.trim().parse::<IpAddr>() {
+                Ok(addr) if self.contains(addr) => client = addr,
+                Ok(addr) => return canonical(addr),
+                // A garbled entry: stop at the last address we can vouch for.
+                Err(_) => return client,
+            }
+        }
+        client
+    }
+}
+
+/// The client address of `request` under `proxies`; `None` without a peer
+/// address (only in tests that drive the router in-process).
+pub fn of_request<B>(request: &Request<B>, proxies: &TrustedProxies) -> Option<IpAddr> {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()?
+        .0
+        .ip();
+    let headers: Vec<&str> = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .collect();
+    Some(proxies.client_addr(peer, &headers))
+}
+
+fn canonical(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(addr, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+fn prefix_eq(a: &[u8], b: &[u8], bits: u8) -> bool {
+    let (whole, rest) = ((bits / 8) as usize, bits % 8);
+    if a[..whole] != b[..whole] {
+        return false;
+    }
+    rest == 0 || {
+        let mask = 0xffu8 << (8 - rest);
+        a[whole] & mask == b[whole] & mask
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_forwarded_header_from_an_untrusted_peer_is_ignored() {
+        let proxies = TrustedProxies::parse("10.0.0.0/8").unwrap();
+
+        let client = proxies.client_addr(ip("203.0.113.9"), &["1.2.3.4"]);
+
+        assert_eq!(client, ip("203.0.113.9"));
+    }
+
+    #[test]
+    fn a_trusted_proxy_passes_on_the_address_it_saw() {
+        let proxies = TrustedProxies::parse("10.0.0.0/8").unwrap();
+
+        let client = proxies.client_addr(ip("10.1.2.3"), &["198.51.100.7"]);
+
+        assert_eq!(client, ip("198.51.100.7"));
+    }
+
+    #[test]
+    fn a_forged_entry_left_of_the_real_one_does_not_dodge_the_limit() {
+        let proxies = TrustedProxies::parse("10.0.0.0/8, 127.0.0.1").unwrap();
+
+        // The client sent "X-Forwarded-For: 1.1.1.1"; the proxy appended
+        // the address it actually saw.
+        let client = proxies.client_addr(ip("127.0.0.1"), &["1.1.1.1, 198.51.100.7, 10.0.0.5"]);
+
+        assert_eq!(client, ip("198.51.100.7"));
+    }
+
+    #[test]
+    fn bad_proxy_lists_are_refused() {
+        assert!(TrustedProxies::parse("10.0.0.0/33").is_err());
+        assert!(TrustedProxies::parse("localhost").is_err());
+        assert!(TrustedProxies::parse("::1, 192.168.0.0/16").is_ok());
+    }
+}
