@@ -304,6 +304,39 @@ def bedroom(svg, tod="morning", outlook="jungle", wall="#efe4d2", linen="#faf7f0
     vignette(svg, 0.2)
 
 
+def bedroom_open(svg, tod="day", outlook="ocean", throw="#2f7f86", wall="#efe4d2"):
+    """A bed seen from the side, facing glass doors slid wide open onto the view."""
+    t = TIMES[tod]
+    svg.rect(0, 0, W, 640, wall)
+    with svg.views([(300, 90, 820, 500)]):
+        view(svg, outlook, tod)
+    frame = "".join(f"M{x} 90v500" for x in (300, 505, 915, 1120))
+    svg.path(frame + "M300 90h820M300 590h820", "none", stroke=TEAK, stroke_width="14")
+    svg.rect(300, 90, 205, 500, "#ffffff", fill_opacity="0.12")
+    svg.rect(915, 90, 205, 500, "#ffffff", fill_opacity="0.12")
+    svg.rect(0, 600, W, 200, svg.linear([(0, "#c7a27a"), (1, "#8e6a48")]))
+    svg.path("".join(f"M0 {y}h{W}" for y in range(620, 800, 26)), "none", stroke="#7a5a3c", stroke_opacity="0.35", stroke_width="2")
+    shadow(svg, 500, 760, 460, 26)
+    svg.rect(40, 330, 56, 400, shade(TEAK, 0.1), rx="8")
+    svg.rect(96, 540, 800, 130, "#faf7f0", rx="16")
+    svg.rect(110, 480, 190, 80, "#ffffff", rx="28")
+    svg.rect(130, 440, 170, 70, "#f3ede2", rx="28")
+    svg.path("M380 540h516v96q-40 50 -100 50h-416z", throw)
+    svg.path("M380 575h516M380 610h516", "none", stroke=shade(throw, -0.3), stroke_width="5")
+    svg.rect(80, 670, 830, 28, shade(TEAK, 0.15))
+    svg.path("M110 698v60M880 698v60", "none", stroke=shade(TEAK, 0.3), stroke_width="16")
+    svg.rect(950, 640, 160, 24, shade(TEAK, 0.05))
+    svg.path("M965 664v100M1095 664v100", "none", stroke=shade(TEAK, 0.3), stroke_width="10")
+    svg.ellipse(1000, 630, 26, 12, "#f3ede2")
+    svg.path("M1040 640c0 -30 40 -30 40 0z", "#e7b54a")
+    svg.line(600, 0, 600, 170, "#3a2a1a", 3)
+    svg.path("M560 210q40 -70 80 0z", "#d9c7a9")
+    if t["glow"]:
+        lamp_glow(svg, 600, 210, 220, "#ffcf7a", 0.55)
+    plant(svg, 1160, 795, 220, "#a0785a", "#2f6b3a")
+    vignette(svg, 0.2)
+
+
 def bathroom(svg, tod="day", outlook="jungle"):
     """A garden bathroom: stone tub under the sky, frangipani and river-stone walls."""
     t = TIMES[tod]
@@ -399,14 +432,14 @@ PHOTOS = {
     "villa-batu-karang": [
         (pool_villa, dict(tod="sunset"), "Infinity pool on the cliff edge at sunset, a thatched pavilion and palms against an orange sky over the ocean"),
         (living, dict(tod="golden", outlook="ocean", accent="#d9773c"), "Open-air living pavilion with a long cream sofa and teak beams, framing the Indian Ocean in late-afternoon light"),
-        (bedroom, dict(tod="day", outlook="ocean", throw="#2f7f86"), "Four-poster bed with a white mosquito net and a teal throw, shuttered windows open to the sea"),
+        (bedroom_open, dict(tod="day", outlook="ocean", throw="#2f7f86"), "Bed with a teal throw facing floor-to-ceiling glass doors open to the ocean"),
         (bathroom, dict(tod="day", outlook="ocean"), "Garden bathroom with a stone bathtub strewn with frangipani flowers, river-stone wall and ocean view"),
         (pool_perspective, dict(tod="dusk", ocean=True), "The long infinity pool at dusk, garden lights glowing between the palms and the sea beyond"),
     ],
     "villa-pantai-berawa": [
         (pool_villa, dict(tod="day", ocean=False, flip=True), "Saltwater pool under a blue sky, a thatched pavilion and coconut palms in the garden"),
         (living, dict(tod="day", outlook="jungle", accent="#3f7f73"), "Living room with a cream sofa and green cushions opening onto a garden of palms"),
-        (bedroom, dict(tod="morning", outlook="jungle", canopy=False, throw="#e0a84a"), "Bedroom with a king-size bed, a mustard throw and wooden shutters open to the garden"),
+        (bedroom_open, dict(tod="morning", outlook="jungle", throw="#e0a84a"), "King-size bed with a mustard throw facing glass doors slid open onto the palm garden"),
         (beach, dict(tod="golden"), "Colourful outrigger boats on the sand in golden evening light, five minutes from the villa"),
     ],
     "lumbung-padi-canggu": [
@@ -435,14 +468,14 @@ PHOTOS = {
     "villa-segara-seminyak": [
         (pool_villa, dict(tod="dusk", ocean=False), "A long pool and a large thatched pavilion at dusk, lights glowing among the palms"),
         (living, dict(tod="dusk", outlook="jungle", accent="#a23b4a"), "Grand living pavilion at dusk with pendant lamps, a long sofa and crimson cushions"),
-        (bedroom, dict(tod="day", outlook="jungle", throw="#3b5a8a"), "Bedroom suite with a four-poster bed and an indigo throw"),
+        (bedroom_open, dict(tod="day", outlook="jungle", throw="#3b5a8a", wall="#f2ece2"), "Bedroom suite with an indigo throw on a king-size bed, glass doors open to the tropical garden"),
         (bathroom, dict(tod="day", outlook="jungle"), "Freestanding stone bathtub in a garden bathroom with frangipani"),
         (pool_perspective, dict(tod="day", ocean=False), "Looking down the 25-metre pool by day, loungers and coconut palms along both sides"),
     ],
     "villa-karang-amed": [
         (beach, dict(tod="morning"), "Black-sand beach with outrigger boats and a volcano on the horizon at dawn"),
         (pool_perspective, dict(tod="golden", ocean=True), "Pool stretching towards the sea in golden light, loungers and palms on both sides"),
-        (bedroom, dict(tod="morning", outlook="ocean", canopy=False, throw="#2f8fb0"), "Bedroom with a blue throw and shutters opening onto the sea"),
+        (bedroom_open, dict(tod="sunset", outlook="ocean", throw="#2f8fb0"), "Bed with a blue throw facing wide-open glass doors and the sea at sunset"),
         (living, dict(tod="sunset", outlook="ocean", accent="#e07a3f"), "Living room open to the sea at sunset, with a sofa and orange cushions"),
     ],
 }
