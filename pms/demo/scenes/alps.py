@@ -198,7 +198,7 @@ def living(svg, tod="dusk", wood=PINE_WOOD, sofa="#8b2e2e", season="winter"):
     svg.rect(0, 0, W, 620, planks(svg, wood, horizontal=False, gap=34))
     with svg.views([(520, 120, 600, 400)]):
         backdrop(svg, tod, season, horizon=560, peak_x=600, peak_h=420)
-        svg.rect(0, 560, W, 240, SNOW if season == "winter" else "#7fae55")
+        svg.rect(0, 560, W, 240, lit(SNOW if season == "winter" else "#7fae55", tod))
     window_frame(svg, 520, 120, 600, 400, shade(wood, 0.35), (2, 0), 16)
     svg.rect(500, 520, 640, 18, shade(wood, 0.25))
     svg.path("M0 40h1200M0 100h1200", "none", stroke=shade(wood, 0.45), stroke_width="30")
@@ -229,6 +229,51 @@ def living(svg, tod="dusk", wood=PINE_WOOD, sofa="#8b2e2e", season="winter"):
         svg.line(860, 140, 860, 300, "#3a2a1a", 3)
         svg.path("M830 330q30 -50 60 0z", "#e9c27a")
         lamp_glow(svg, 860, 330, 200, "#ffcf7a", 0.5)
+    vignette(svg, 0.24)
+
+
+def dining(svg, tod="night", wood="#c8955a", season="winter", stove="#3f6b5a"):
+    """A long larch table laid for fondue, a tiled stove, the mountain in the window."""
+    t = TIMES[tod]
+    svg.rect(0, 0, W, 620, planks(svg, wood, horizontal=False, gap=34))
+    with svg.views([(120, 110, 420, 330)]):
+        backdrop(svg, tod, season, horizon=560, peak_x=600, peak_h=420)
+        svg.rect(0, 560, W, 240, lit(SNOW if season == "winter" else "#7fae55", tod))
+    window_frame(svg, 120, 110, 420, 330, shade(wood, 0.35), (1, 1), 14)
+    svg.rect(100, 440, 460, 16, shade(wood, 0.3))
+    svg.path("M0 40h1200", "none", stroke=shade(wood, 0.45), stroke_width="30")
+    svg.rect(840, 200, 260, 420, stove, rx="10")
+    tiles = "".join(f"M840 {y}h260" for y in range(240, 620, 40)) + "".join(f"M{x} 200v420" for x in range(880, 1100, 44))
+    svg.path(tiles, "none", stroke=shade(stove, 0.3), stroke_width="3")
+    svg.rect(820, 180, 300, 26, shade(wood, 0.4))
+    svg.rect(820, 500, 300, 20, shade(wood, 0.35))
+    svg.rect(0, 620, W, 180, svg.linear([(0, shade(wood, 0.25)), (1, shade(wood, 0.45))]))
+    svg.path("M840 200q130 -60 260 0z", shade(stove, 0.15))
+    svg.rect(930, 540, 80, 60, shade(stove, 0.5), rx="6")
+    shadow(svg, 470, 770, 400, 22)
+    svg.rect(150, 560, 640, 40, shade(wood, 0.3), rx="4")
+    svg.rect(170, 600, 600, 20, shade(wood, 0.45))
+    svg.path("M200 620l-20 150M740 620l20 150M190 700h560", "none", stroke=shade(wood, 0.4), stroke_width="22")
+    for x, side in ((60, 1), (820, -1)):
+        svg.path(f"M{x} 640l-16 130M{x + 70} 640l16 130", "none", stroke=shade(wood, 0.35), stroke_width="10")
+        svg.rect(x - 14, 628, 100, 16, shade(wood, 0.2))
+        svg.path(f"M{x + 35 - side * 40} 628l{side * -8} -150h80l{side * -8} 150z", shade(wood, 0.15))
+        svg.path(f"M{x + 35 - side * 40 + 36} 560l-14 -16a8 8 0 0 1 14 -10a8 8 0 0 1 14 10z", shade(wood, 0.5))
+    svg.path("M380 520h120l-10 40h-100z", "#2a2a2a")
+    svg.path("M370 520q0 -60 70 -60t70 60z", "#a33a2f")
+    svg.ellipse(440, 466, 60, 10, "#f2d27a")
+    svg.path("M420 440q-20 -40 0 -80M470 440q-20 -40 0 -80", "none", stroke="#ffffff", stroke_opacity="0.5", stroke_width="12", stroke_linecap="round")
+    svg.path("M560 560q10 -34 60 -34t60 34z", "#c8955a")
+    svg.path("M580 540h80M575 550h90", "none", stroke="#e8c08a", stroke_width="6", stroke_linecap="round")
+    for x in (240, 700):
+        svg.ellipse(x, 556, 46, 8, "#f4efe6")
+    svg.path("M300 556v-70h22v70zM740 556v-70h22v70z", "#2f5d3a")
+    svg.path("M340 556v-40M690 556v-40", "none", stroke="#e9eef2", stroke_width="6")
+    for x in (330, 610):
+        svg.line(x, 40, x, 250, "#3a2a1a", 3)
+        svg.path(f"M{x - 34} 290q34 -56 68 0z", "#e9c27a")
+        if t["glow"]:
+            lamp_glow(svg, x, 290, 200, "#ffcf7a", 0.55)
     vignette(svg, 0.24)
 
 
@@ -389,13 +434,13 @@ PHOTOS = {
     "chalet-edelweiss": [
         (chalet_scene, dict(tod="golden", wood="#9a6438"), "Family chalet with red shutters and carved balconies in late-afternoon winter light"),
         (bedroom, dict(tod="morning", blanket="#3b6fb0", bunks=True), "Children's bunk room in pine with blue checked blankets and a ladder"),
-        (living, dict(tod="golden", sofa="#a0522d"), "Cosy living room with a rust-red sofa by the fire and the Matterhorn in the window"),
+        (dining, dict(tod="golden", wood="#d9a86c", stove="#2f4b7c"), "Family dining table with benches, a blue tiled stove and the mountain in the window in golden light"),
         (chalet_scene, dict(tod="day", season="summer", wood="#9a6438"), "The chalet in summer, geraniums on the balconies and flowers in the meadow"),
     ],
     "chalet-zmutt": [
         (hamlet, dict(tod="golden"), "Old sun-blackened larch chalet and a barn on stone mushrooms in the snowy hamlet, the Matterhorn's north face above"),
         (hamlet, dict(tod="day", season="summer"), "The hamlet in summer: dark larch buildings in green meadows below the peak"),
-        (living, dict(tod="night", wood="#c8955a", sofa="#5a3a2a"), "Living room at night lit by the wood stove and a lamp, snow outside"),
+        (dining, dict(tod="night"), "Larch dining table laid for fondue under two pendant lamps, a green tiled stove and the snowy peak in the window at night"),
         (bedroom, dict(tod="morning", wood="#c8955a", blanket="#6b4a33"), "Bedroom under old beams with a brown checked blanket"),
     ],
     "maiensass-furi": [
@@ -406,7 +451,7 @@ PHOTOS = {
     "apartment-matterhornblick": [
         (lake, dict(tod="morning"), "The Matterhorn mirrored in a mountain lake above the village on a summer morning"),
         (bedroom, dict(tod="morning", blanket="#3b5a8a"), "Bedroom with an indigo checked blanket and the Matterhorn in the window"),
-        (living, dict(tod="day", sofa="#5a6b3a", season="summer"), "Living room with an olive sofa and a summer view of the Matterhorn"),
+        (dining, dict(tod="day", season="summer", stove="#7a3b2e"), "Dining table with a fondue pot by a red tiled stove, the Matterhorn in summer through the window"),
         (village, dict(tod="night"), "The village at night from the balcony: snowy roofs, lit windows, the church spire"),
     ],
     "studio-kirchplatz": [
