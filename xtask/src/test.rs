@@ -41,6 +41,13 @@ pub fn run(args: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// Checks the demo tenants' data, theme and image files against each other
+/// and the loaders' rules, and tests the checker itself.
+fn demo_content() -> Result<()> {
+    process::run_in_root("python3", &["pms/demo/check.py"])?;
+    process::run_in_root("python3", &["-m", "unittest", "--quiet", "pms/demo/test_check.py"])
+}
+
 /// The Chromium the browser tests drive: `$CHROMIUM`, or Debian's.
 fn chromium() -> Result<String> {
     if let Ok(path) = std::env::var("CHROMIUM") {
