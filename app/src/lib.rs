@@ -7,6 +7,7 @@
 //! must never contain a secret, so anything that touches credentials lives
 //! behind `#[cfg(feature = "ssr")]` or in the `server` crate.
 
+pub mod booking_api;
 pub mod components;
 pub mod pages;
 pub mod platform;

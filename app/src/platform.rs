@@ -50,8 +50,11 @@ pub enum SiteError {
         fields: BTreeMap<String, String>,
     },
     /// The request from the browser was invalid.
-    #[error("{0}")]
-    BadInput(String),
+    #[error("{message}")]
+    BadInput {
+        /// What to correct, in words.
+        message: String,
+    },
     /// Anything else; the details are in the server's log.
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
@@ -66,8 +69,15 @@ impl SiteError {
             Self::TooManyRequests => 429,
             Self::Rejected { code, .. } if code == "conflict" => 409,
             Self::Rejected { .. } => 422,
-            Self::BadInput(_) => 400,
+            Self::BadInput { .. } => 400,
             Self::Internal => 500,
+        }
+    }
+
+    /// A [`SiteError::BadInput`] saying `message`.
+    pub fn bad_input(message: &str) -> Self {
+        Self::BadInput {
+            message: message.to_string(),
         }
     }
 
@@ -89,8 +99,11 @@ impl FromServerFnError for SiteError {
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                Self::BadInput("The request could not be read.".into())
+            // On the server, `Deserialization` is an undecodable request.
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::Deserialization(_) => {
+                Self::bad_input("The request could not be read.")
             }
             ServerFnErrorErr::Request(_) => Self::Unavailable,
             _ => Self::Internal,
@@ -211,5 +224,31 @@ mod port {
     /// index), where no platform call makes sense.
     pub fn platform() -> Result<Arc<dyn Platform>, SiteError> {
         leptos::prelude::use_context::<Arc<dyn Platform>>().ok_or(SiteError::NotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_site_error_survives_the_trip_to_the_browser() {
+        let errors = [
+            SiteError::Unavailable,
+            SiteError::NotFound,
+            SiteError::TooManyRequests,
+            SiteError::Rejected {
+                code: "conflict".into(),
+                message: "Taken.".into(),
+                fields: BTreeMap::new(),
+            },
+            SiteError::bad_input("Too long."),
+            SiteError::Internal,
+        ];
+
+        for error in errors {
+            let bytes = error.ser();
+            assert_eq!(SiteError::de(bytes), error);
+        }
     }
 }

@@ -14,7 +14,7 @@ use axum::{
 };
 use doorstep_app::{
     App,
-    platform::{Platform, SiteHost},
+    platform::{Platform, SiteError, SiteHost},
     shell,
 };
 use http::{StatusCode, header};
@@ -272,13 +272,26 @@ async fn resolve_tenant(
     next.run(request).await
 }
 
-/// Middleware: cross-site protection for server functions.
+/// Middleware: cross-site protection for server functions, and the right
+/// status for failures raised before a server function's body ran.
 async fn guard_server_functions(request: Request, next: Next) -> Response {
-    if request.uri().path().starts_with(SERVER_FN_PREFIX) {
-        cross_site::refuse_cross_site(request, next).await
-    } else {
-        next.run(request).await
+    if !request.uri().path().starts_with(SERVER_FN_PREFIX) {
+        return next.run(request).await;
     }
+    let response = cross_site::refuse_cross_site(request, next).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    // Leptos answers 500 to arguments it cannot decode; the body is our
+    // encoded `SiteError`, which knows its status (400 for bad input).
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    if let Ok(error) = serde_json::from_slice::<SiteError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(parts.status);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Middleware: the per-address limit for booking, payment and look-up.

@@ -43,7 +43,7 @@ pub async fn search_listings(search: ListingSearch) -> Result<Page<ListingSummar
 /// from a guest's browser, with a sentence the guest can act on.
 #[cfg_attr(not(feature = "ssr"), allow(dead_code))]
 fn validate(search: &ListingSearch) -> Result<(), SiteError> {
-    let bad = |message: &str| Err(SiteError::BadInput(message.into()));
+    let bad = |message: &str| Err(SiteError::bad_input(message));
     if search
         .q
         .as_ref()
@@ -282,8 +282,11 @@ mod tests {
             ..Default::default()
         };
 
-        assert!(matches!(validate(&long), Err(SiteError::BadInput(_))));
-        assert!(matches!(validate(&half_dates), Err(SiteError::BadInput(_))));
+        assert!(matches!(validate(&long), Err(SiteError::BadInput { .. })));
+        assert!(matches!(
+            validate(&half_dates),
+            Err(SiteError::BadInput { .. })
+        ));
         assert!(validate(&ListingSearch::default()).is_ok());
     }
 }

@@ -95,7 +95,7 @@ impl PlatformError {
                 }
             }
             Self::Rejected { .. } => {
-                SiteError::BadInput("The booking system could not accept that request.".into())
+                SiteError::bad_input("The booking system could not accept that request.")
             }
             Self::Timeout
             | Self::Unreachable(_)
