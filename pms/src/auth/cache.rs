@@ -6,11 +6,19 @@
 //! a tenant disabled, or a key revoked, by another process (the operator
 //! CLI) stops verifying at most one TTL later. Changes made through this
 //! process call [`CredentialCache::invalidate`] and take effect at once.
+//!
+//! Each cached tenant also remembers the last few credential sets that
+//! passed full verification (see [`super::verify`]), so the signature a
+//! site reuses for an hour is checked by comparison instead of by
+//! recomputing its HMAC. That memory belongs to the cached entry and goes
+//! with it, so it never outlives the staleness bound either.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use super::CurrentTenant;
+use super::verify::VerifiedMemo;
 use crate::tenants::{StoreError, TenantCredentials, TenantStore};
 
 /// At most this many client IDs are cached; beyond it the oldest half of
@@ -26,10 +34,41 @@ pub struct CredentialCache {
     entries: RwLock<HashMap<String, Entry>>,
 }
 
+/// One tenant as the cache holds it.
+#[derive(Debug)]
+pub struct CachedTenant {
+    /// The credentials, secrets opened.
+    pub credentials: TenantCredentials,
+    /// What verified requests of this tenant carry, built once.
+    pub current: Arc<CurrentTenant>,
+    /// Credential sets that recently passed full verification.
+    pub(crate) verified: VerifiedMemo,
+}
+
 #[derive(Debug, Clone)]
 struct Entry {
     fetched_at: Instant,
-    credentials: Option<Arc<TenantCredentials>>,
+    tenant: Option<Arc<CachedTenant>>,
+}
+
+impl CachedTenant {
+    fn new(credentials: TenantCredentials) -> Self {
+        let profile = &credentials.profile;
+        let current = Arc::new(CurrentTenant {
+            tenant_id: credentials.tenant_id.clone(),
+            client_id: credentials.client_id.clone(),
+            name: profile.name.clone(),
+            currency: profile.currency.clone(),
+            locale: profile.locale.clone(),
+            time_zone: profile.time_zone.clone(),
+            contact: profile.contact.clone(),
+        });
+        Self {
+            credentials,
+            current,
+            verified: VerifiedMemo::default(),
+        }
+    }
 }
 
 impl CredentialCache {
@@ -52,24 +91,32 @@ impl CredentialCache {
         self.ttl
     }
 
-    /// Credentials of `client_id`, from the cache when fresh. `Ok(None)`
-    /// when no tenant has this client ID.
-    pub async fn get(&self, client_id: &str) -> Result<Option<Arc<TenantCredentials>>, StoreError> {
+    /// `client_id`'s tenant, from the cache when fresh. `Ok(None)` when no
+    /// tenant has this client ID.
+    pub async fn get(&self, client_id: &str) -> Result<Option<Arc<CachedTenant>>, StoreError> {
         if let Some(hit) = self.fresh(client_id) {
             return Ok(hit);
         }
         self.refresh(client_id).await
     }
 
+    /// The cached answer for `client_id` if it is fresh; never waits.
+    pub fn fresh(&self, client_id: &str) -> Option<Option<Arc<CachedTenant>>> {
+        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
+        let entry = entries.get(client_id)?;
+        (entry.fetched_at.elapsed() < self.ttl).then(|| entry.tenant.clone())
+    }
+
     /// Reads `client_id` from the store now and caches the answer.
-    pub async fn refresh(
-        &self,
-        client_id: &str,
-    ) -> Result<Option<Arc<TenantCredentials>>, StoreError> {
-        let credentials = self.store.credentials(client_id).await?.map(Arc::new);
+    pub async fn refresh(&self, client_id: &str) -> Result<Option<Arc<CachedTenant>>, StoreError> {
+        let tenant = self
+            .store
+            .credentials(client_id)
+            .await?
+            .map(|credentials| Arc::new(CachedTenant::new(credentials)));
         let entry = Entry {
             fetched_at: Instant::now(),
-            credentials: credentials.clone(),
+            tenant: tenant.clone(),
         };
 
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
@@ -77,7 +124,7 @@ impl CredentialCache {
             evict_oldest_half(&mut entries);
         }
         entries.insert(client_id.to_owned(), entry);
-        Ok(credentials)
+        Ok(tenant)
     }
 
     /// Forgets `client_id`, so the next request reads it again.
@@ -86,12 +133,6 @@ impl CredentialCache {
             .write()
             .unwrap_or_else(|e| e.into_inner())
             .remove(client_id);
-    }
-
-    fn fresh(&self, client_id: &str) -> Option<Option<Arc<TenantCredentials>>> {
-        let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
-        let entry = entries.get(client_id)?;
-        (entry.fetched_at.elapsed() < self.ttl).then(|| entry.credentials.clone())
     }
 }
 

@@ -75,12 +75,13 @@ async fn issue(state: &AppState, request: Request) -> Result<Response, ApiError>
         }
     }
 
-    let credentials = state
+    let tenant = state
         .credentials
         .refresh(client_id)
         .await
         .map_err(|e| ApiError::unavailable(&e))?
         .ok_or_else(|| refuse(client_id, "unknown_client"))?;
+    let credentials = &tenant.credentials;
     if credentials.disabled {
         return Err(refuse(client_id, "tenant_disabled"));
     }

@@ -1,5 +1,7 @@
 //! [`CurrentTenant`]: the tenant a verified request acts for.
 
+use std::sync::Arc;
+
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use doorstep::api::{ClientProfile, ContactDetails};
@@ -49,10 +51,12 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentTenant {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        // The layer stores an `Arc`, shared with the credential cache, so
+        // verification itself allocates nothing per request.
         parts
             .extensions
-            .get::<CurrentTenant>()
-            .cloned()
+            .get::<Arc<CurrentTenant>>()
+            .map(|tenant| CurrentTenant::clone(tenant))
             .ok_or_else(|| {
                 tracing::error!(
                     path = %parts.uri.path(),

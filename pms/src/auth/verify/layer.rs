@@ -14,7 +14,8 @@ use super::Verifier;
 
 /// Wraps a router or service so that every request passes [`Verifier`]
 /// first. Refused requests never reach the inner service; accepted ones
-/// carry a [`crate::auth::CurrentTenant`] in their extensions.
+/// carry an `Arc<`[`crate::auth::CurrentTenant`]`>` in their extensions,
+/// which the `CurrentTenant` extractor reads.
 #[derive(Debug, Clone)]
 pub struct VerifySignatureLayer {
     verifier: Arc<Verifier>,

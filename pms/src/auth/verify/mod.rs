@@ -26,25 +26,40 @@
 //!    one while a rotation overlap lasts.
 //! 5. Only then is `x-timestamp` parsed strictly, and
 //!    `now < T <= now + lifetime + skew` required.
+//!
+//! A credential set that passed all five is remembered with its cached
+//! tenant ([`memo`]); the same bytes again skip steps 3 and 4 (they are
+//! compared in constant time instead) but never step 5 or the checks of
+//! step 2.
 
 mod layer;
+mod memo;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderName};
 use axum::response::{IntoResponse, Response};
 use doorstep::headers;
 use doorstep::signature::{is_api_key_for, is_client_id, parse_timestamp, verify};
 use jiff::{SignedDuration, Timestamp};
 
 pub use layer::{VerifySignature, VerifySignatureLayer};
+pub(crate) use memo::VerifiedMemo;
 
 use super::CurrentTenant;
-use super::cache::CredentialCache;
+use super::cache::{CachedTenant, CredentialCache};
 use crate::error::ApiError;
 use crate::tenants::TenantCredentials;
 use crate::tenants::credentials::{digest_api_key, digests_equal};
+
+/// The credential headers, parsed once rather than on every look-up.
+static CREDENTIAL_HEADERS: [HeaderName; 4] = [
+    HeaderName::from_static(headers::CLIENT_ID),
+    HeaderName::from_static(headers::API_KEY),
+    HeaderName::from_static(headers::SIGNATURE),
+    HeaderName::from_static(headers::TIMESTAMP),
+];
 
 /// The longest value a credential header may have. Real values are at most
 /// 81 bytes (an API key) and about 170 (a signature with a long salt).
@@ -131,11 +146,11 @@ impl IntoResponse for Rejection {
 }
 
 /// The four credential headers of one request, checked for shape only.
-struct Presented<'a> {
-    client_id: &'a str,
-    api_key: &'a [u8],
-    signature: &'a [u8],
-    timestamp: &'a [u8],
+pub(crate) struct Presented<'a> {
+    pub(crate) client_id: &'a str,
+    pub(crate) api_key: &'a [u8],
+    pub(crate) signature: &'a [u8],
+    pub(crate) timestamp: &'a [u8],
 }
 
 impl Verifier {
@@ -158,7 +173,11 @@ impl Verifier {
     /// Verifies the credential headers and names the tenant they belong to.
     /// Logs the reason of a failure (with the client ID when it has the
     /// shape of one) before returning it.
-    pub async fn verify(&self, headers: &HeaderMap) -> Result<CurrentTenant, Rejection> {
+    ///
+    /// With the tenant's credentials cached this never waits, and a
+    /// credential set that already passed is recognised by constant-time
+    /// comparison (see [`memo`]) instead of hashing it again.
+    pub async fn verify(&self, headers: &HeaderMap) -> Result<Arc<CurrentTenant>, Rejection> {
         let result = self.check(headers).await;
         if let Err(rejection) = &result {
             log_rejection(headers, rejection);
@@ -166,56 +185,89 @@ impl Verifier {
         result
     }
 
-    async fn check(&self, headers: &HeaderMap) -> Result<CurrentTenant, Rejection> {
+    async fn check(&self, headers: &HeaderMap) -> Result<Arc<CurrentTenant>, Rejection> {
         let presented = read_headers(headers)?;
 
-        let credentials = self
-            .cache
-            .get(presented.client_id)
-            .await
-            .map_err(Rejection::Unavailable)?
-            .ok_or(Rejection::Unauthorized(Reason::UnknownClient))?;
-        if credentials.disabled {
+        let tenant = match self.cache.fresh(presented.client_id) {
+            Some(hit) => hit,
+            None => self
+                .cache
+                .refresh(presented.client_id)
+                .await
+                .map_err(Rejection::Unavailable)?,
+        }
+        .ok_or(Rejection::Unauthorized(Reason::UnknownClient))?;
+        if tenant.credentials.disabled {
             return Err(Rejection::Unauthorized(Reason::TenantDisabled));
         }
 
         let now = Timestamp::now();
-        check_api_key(&credentials, presented.client_id, presented.api_key, now)?;
-        check_signature(&credentials, &presented, now)?;
+        if let Some(remembered) = tenant.verified.find(&presented) {
+            self.check_time(remembered.expires_at, now)?;
+            return match remembered.valid_until_ms {
+                Some(until) if now.as_millisecond() >= until => {
+                    // The key or secret it passed with has lapsed since.
+                    Err(Rejection::Unauthorized(Reason::WrongApiKey))
+                }
+                _ => Ok(Arc::clone(&tenant.current)),
+            };
+        }
+
+        self.check_fully(&tenant, &presented, now)?;
+        Ok(Arc::clone(&tenant.current))
+    }
+
+    /// Every check of DESIGN.md, in its order; remembers a success.
+    fn check_fully(
+        &self,
+        tenant: &CachedTenant,
+        presented: &Presented<'_>,
+        now: Timestamp,
+    ) -> Result<(), Rejection> {
+        let credentials = &tenant.credentials;
+        let key_until = check_api_key(credentials, presented.client_id, presented.api_key, now)?;
+        let secret_until = check_signature(credentials, presented, now)?;
 
         let expires_at = parse_timestamp(presented.timestamp)
             .map_err(|_| Rejection::Unauthorized(Reason::MalformedTimestamp))?;
+        self.check_time(expires_at, now)?;
+
+        let valid_until_ms = match (key_until, secret_until) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        tenant
+            .verified
+            .remember(presented, expires_at, valid_until_ms);
+        Ok(())
+    }
+
+    /// `now < T <= now + lifetime + skew`.
+    fn check_time(&self, expires_at: Timestamp, now: Timestamp) -> Result<(), Rejection> {
         if expires_at <= now {
             return Err(Rejection::Unauthorized(Reason::Expired));
         }
         if expires_at > now + self.lifetime + self.skew {
             return Err(Rejection::Unauthorized(Reason::TooFarAhead));
         }
-
-        Ok(current_tenant(&credentials))
+        Ok(())
     }
 }
 
 fn read_headers(headers: &HeaderMap) -> Result<Presented<'_>, Rejection> {
-    let names = [
-        headers::CLIENT_ID,
-        headers::API_KEY,
-        headers::SIGNATURE,
-        headers::TIMESTAMP,
-    ];
     let mut values: [&[u8]; 4] = [&[]; 4];
 
     // Size first, so an oversized header is 431 whatever else is wrong.
-    for name in names {
+    for name in &CREDENTIAL_HEADERS {
         if headers
             .get_all(name)
             .iter()
             .any(|v| v.len() > MAX_CREDENTIAL_HEADER_LEN)
         {
-            return Err(Rejection::HeadersTooLarge(name));
+            return Err(Rejection::HeadersTooLarge(header_label(name)));
         }
     }
-    for (slot, name) in values.iter_mut().zip(names) {
+    for (slot, name) in values.iter_mut().zip(&CREDENTIAL_HEADERS) {
         *slot = single_header(headers, name)?;
     }
 
@@ -232,28 +284,44 @@ fn read_headers(headers: &HeaderMap) -> Result<Presented<'_>, Rejection> {
     })
 }
 
-fn single_header<'a>(headers: &'a HeaderMap, name: &'static str) -> Result<&'a [u8], Rejection> {
+/// The `&'static str` name of one of [`CREDENTIAL_HEADERS`], for logs.
+fn header_label(name: &HeaderName) -> &'static str {
+    [
+        headers::CLIENT_ID,
+        headers::API_KEY,
+        headers::SIGNATURE,
+        headers::TIMESTAMP,
+    ]
+    .into_iter()
+    .find(|label| name == label)
+    .unwrap_or("-")
+}
+
+fn single_header<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Result<&'a [u8], Rejection> {
+    let label = header_label(name);
     let mut values = headers.get_all(name).iter();
     let value = values
         .next()
-        .ok_or(Rejection::Unauthorized(Reason::MissingHeader(name)))?;
+        .ok_or(Rejection::Unauthorized(Reason::MissingHeader(label)))?;
     if values.next().is_some() {
-        return Err(Rejection::Unauthorized(Reason::DuplicateHeader(name)));
+        return Err(Rejection::Unauthorized(Reason::DuplicateHeader(label)));
     }
 
     let bytes = value.as_bytes();
     if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_graphic) {
-        return Err(Rejection::Unauthorized(Reason::MalformedHeader(name)));
+        return Err(Rejection::Unauthorized(Reason::MalformedHeader(label)));
     }
     Ok(bytes)
 }
 
+/// Checks the API key; answers until when (Unix ms) the matching key works,
+/// `None` for the current key.
 fn check_api_key(
     credentials: &TenantCredentials,
     client_id: &str,
     api_key: &[u8],
     now: Timestamp,
-) -> Result<(), Rejection> {
+) -> Result<Option<i64>, Rejection> {
     let wrong = Rejection::Unauthorized(Reason::WrongApiKey);
     // Headers were checked to be ASCII, so this only fails on a bug.
     let api_key =
@@ -264,21 +332,25 @@ fn check_api_key(
 
     let digest = digest_api_key(api_key.as_bytes());
     let now_ms = now.as_millisecond();
-    let mut matched = false;
+    let mut matched = None;
     for key in &credentials.api_keys {
         // Every key is compared, so the time taken does not depend on
         // which one matched.
         let live = key.expires_at.is_none_or(|until| now_ms < until);
-        matched |= digests_equal(&key.digest, &digest) && live;
+        if digests_equal(&key.digest, &digest) && live {
+            matched = Some(key.expires_at);
+        }
     }
-    if matched { Ok(()) } else { Err(wrong) }
+    matched.ok_or(wrong)
 }
 
+/// Checks the MAC; answers until when (Unix ms) the secret that matched
+/// verifies, `None` for the current secret.
 fn check_signature(
     credentials: &TenantCredentials,
     presented: &Presented<'_>,
     now: Timestamp,
-) -> Result<(), Rejection> {
+) -> Result<Option<i64>, Rejection> {
     let tenant_id = &credentials.tenant_id;
     let current = verify(
         presented.signature,
@@ -288,7 +360,7 @@ fn check_signature(
     );
 
     let error = match current {
-        Ok(()) => return Ok(()),
+        Ok(()) => return Ok(None),
         Err(doorstep::signature::SignatureError::Malformed) => {
             return Err(Rejection::Unauthorized(Reason::MalformedSignature));
         }
@@ -311,25 +383,12 @@ fn check_signature(
         let issued_before_rotation =
             || parse_timestamp(presented.timestamp).is_ok_and(|t| t.as_millisecond() <= *until);
         if in_overlap && verified() && issued_before_rotation() {
-            return Ok(());
+            return Ok(Some(*until));
         }
     }
 
     let _ = error;
     Err(Rejection::Unauthorized(Reason::SignatureMismatch))
-}
-
-fn current_tenant(credentials: &TenantCredentials) -> CurrentTenant {
-    let profile = &credentials.profile;
-    CurrentTenant {
-        tenant_id: credentials.tenant_id.clone(),
-        client_id: credentials.client_id.clone(),
-        name: profile.name.clone(),
-        currency: profile.currency.clone(),
-        locale: profile.locale.clone(),
-        time_zone: profile.time_zone.clone(),
-        contact: profile.contact.clone(),
-    }
 }
 
 fn log_rejection(headers: &HeaderMap, rejection: &Rejection) {
