@@ -182,6 +182,19 @@ impl From<sqlx::Error> for ApiError {
             sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
                 Self::unavailable(&error)
             }
+            // Contention that outlasted the wait (SQLite busy/locked,
+            // PostgreSQL serialization failure or deadlock) is transient:
+            // 503, so the client may retry, not 500.
+            sqlx::Error::Database(ref e)
+                if e.code().is_some_and(|c| {
+                    matches!(
+                        c.as_ref(),
+                        "5" | "6" | "261" | "517" | "40001" | "40P01" | "55P03"
+                    )
+                }) =>
+            {
+                Self::unavailable(&error)
+            }
             other => Self::internal(&other),
         }
     }
