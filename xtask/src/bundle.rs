@@ -12,7 +12,7 @@
 
 use std::{path::PathBuf, process::Command};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 
 use crate::{
     process::{copy_tree, run},
@@ -36,12 +36,21 @@ pub fn build_all() -> Result<()> {
 
 /// Builds `doorstep-site` and `doorstep-pms` in the dev profile.
 ///
-/// The feature set is the one `cargo test --workspace` resolves, so a test
-/// run after a build (or the other way round) recompiles nothing.
+/// The binaries come from `cargo test --no-run`: each server crate has
+/// integration tests, for which cargo builds the crate's binary too, with the
+/// feature set of the test run. A plain `cargo build` would resolve other
+/// features (dev-dependencies change them) and compile much of the tree twice.
 pub fn build_servers() -> Result<()> {
     run(cargo()
         .args(["test", "--workspace", "--exclude", "xtask", "--no-run"])
-        .current_dir(crate::root()))
+        .current_dir(crate::root()))?;
+
+    for name in ["doorstep-site", "doorstep-pms"] {
+        if !binary(name).exists() {
+            bail!("cargo built no {name} binary: its crate needs an integration test under tests/");
+        }
+    }
+    Ok(())
 }
 
 /// Path of a binary built by [`build_servers`].

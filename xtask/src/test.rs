@@ -45,7 +45,10 @@ pub fn run(args: &[String]) -> Result<()> {
 /// and the loaders' rules, and tests the checker itself.
 fn demo_content() -> Result<()> {
     process::run_in_root("python3", &["pms/demo/check.py"])?;
-    process::run_in_root("python3", &["-m", "unittest", "--quiet", "pms/demo/test_check.py"])
+    process::run_in_root(
+        "python3",
+        &["-m", "unittest", "--quiet", "pms/demo/test_check.py"],
+    )
 }
 
 /// The Chromium the browser tests drive: `$CHROMIUM`, or Debian's.
