@@ -165,3 +165,18 @@ export async function openBrowser() {
 export function failWithLogs(stack, message) {
   throw new Error(`${message}\n\n${stack.logs()}`);
 }
+
+/**
+ * Runs a test body; if it throws, the error is re-thrown with what the
+ * browser reported and every server's log appended, so a failure in CI says
+ * why without a re-run.
+ */
+export async function withLogs(stack, browser, body) {
+  try {
+    await body();
+  } catch (error) {
+    const said = browser?.problems.length ? browser.problems.join("\n") : "(nothing)";
+    error.message = `${error.message}\n\nbrowser said:\n${said}\n\n${stack.logs()}`;
+    throw error;
+  }
+}
