@@ -203,6 +203,7 @@ impl Verifier {
 
         let now = Timestamp::now();
         if let Some(remembered) = tenant.verified.find(&presented) {
+            // Steps 3 and 4 passed before for these very bytes.
             self.check_time(remembered.expires_at, now)?;
             return match remembered.valid_until_ms {
                 Some(until) if now.as_millisecond() >= until => {
@@ -255,20 +256,30 @@ impl Verifier {
 }
 
 fn read_headers(headers: &HeaderMap) -> Result<Presented<'_>, Rejection> {
-    let mut values: [&[u8]; 4] = [&[]; 4];
-
-    // Size first, so an oversized header is 431 whatever else is wrong.
-    for name in &CREDENTIAL_HEADERS {
-        if headers
-            .get_all(name)
-            .iter()
-            .any(|v| v.len() > MAX_CREDENTIAL_HEADER_LEN)
-        {
-            return Err(Rejection::HeadersTooLarge(header_label(name)));
+    // One look-up per header. Sizes are judged over all four first, so an
+    // oversized header is 431 whatever else is wrong.
+    let mut found: [(Option<&[u8]>, usize); 4] = [(None, 0); 4];
+    for (slot, name) in found.iter_mut().zip(&CREDENTIAL_HEADERS) {
+        for value in headers.get_all(name) {
+            if value.len() > MAX_CREDENTIAL_HEADER_LEN {
+                return Err(Rejection::HeadersTooLarge(header_label(name)));
+            }
+            slot.0.get_or_insert(value.as_bytes());
+            slot.1 += 1;
         }
     }
-    for (slot, name) in values.iter_mut().zip(&CREDENTIAL_HEADERS) {
-        *slot = single_header(headers, name)?;
+
+    let mut values: [&[u8]; 4] = [&[]; 4];
+    for ((slot, (value, count)), name) in values.iter_mut().zip(found).zip(&CREDENTIAL_HEADERS) {
+        let label = header_label(name);
+        let value = value.ok_or(Rejection::Unauthorized(Reason::MissingHeader(label)))?;
+        if count > 1 {
+            return Err(Rejection::Unauthorized(Reason::DuplicateHeader(label)));
+        }
+        if value.is_empty() || !value.iter().all(u8::is_ascii_graphic) {
+            return Err(Rejection::Unauthorized(Reason::MalformedHeader(label)));
+        }
+        *slot = value;
     }
 
     let [client_id, api_key, signature, timestamp] = values;
@@ -295,23 +306,6 @@ fn header_label(name: &HeaderName) -> &'static str {
     .into_iter()
     .find(|label| name == label)
     .unwrap_or("-")
-}
-
-fn single_header<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Result<&'a [u8], Rejection> {
-    let label = header_label(name);
-    let mut values = headers.get_all(name).iter();
-    let value = values
-        .next()
-        .ok_or(Rejection::Unauthorized(Reason::MissingHeader(label)))?;
-    if values.next().is_some() {
-        return Err(Rejection::Unauthorized(Reason::DuplicateHeader(label)));
-    }
-
-    let bytes = value.as_bytes();
-    if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_graphic) {
-        return Err(Rejection::Unauthorized(Reason::MalformedHeader(label)));
-    }
-    Ok(bytes)
 }
 
 /// Checks the API key; answers until when (Unix ms) the matching key works,
