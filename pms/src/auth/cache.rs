@@ -15,7 +15,9 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use jiff::{SignedDuration, Timestamp};
 
 use super::CurrentTenant;
 use super::verify::VerifiedMemo;
@@ -31,6 +33,7 @@ const MAX_ENTRIES: usize = 10_000;
 pub struct CredentialCache {
     store: TenantStore,
     ttl: Duration,
+    ttl_signed: SignedDuration,
     entries: RwLock<HashMap<String, Entry>>,
 }
 
@@ -47,7 +50,10 @@ pub struct CachedTenant {
 
 #[derive(Debug, Clone)]
 struct Entry {
-    fetched_at: Instant,
+    /// Wall-clock time, so verification reads the clock once for both the
+    /// cache and the timestamp check. A clock that jumps back makes the
+    /// entry stale (see [`CredentialCache::fresh_at`]), never longer-lived.
+    fetched_at: Timestamp,
     tenant: Option<Arc<CachedTenant>>,
 }
 
@@ -74,9 +80,11 @@ impl CachedTenant {
 impl CredentialCache {
     /// A cache over `store` whose entries live for `ttl`.
     pub fn new(store: TenantStore, ttl: Duration) -> Self {
+        let ttl_signed = SignedDuration::try_from(ttl).unwrap_or(SignedDuration::MAX);
         Self {
             store,
             ttl,
+            ttl_signed,
             entries: RwLock::new(HashMap::new()),
         }
     }
@@ -94,17 +102,19 @@ impl CredentialCache {
     /// `client_id`'s tenant, from the cache when fresh. `Ok(None)` when no
     /// tenant has this client ID.
     pub async fn get(&self, client_id: &str) -> Result<Option<Arc<CachedTenant>>, StoreError> {
-        if let Some(hit) = self.fresh(client_id) {
+        if let Some(hit) = self.fresh_at(client_id, Timestamp::now()) {
             return Ok(hit);
         }
         self.refresh(client_id).await
     }
 
-    /// The cached answer for `client_id` if it is fresh; never waits.
-    pub fn fresh(&self, client_id: &str) -> Option<Option<Arc<CachedTenant>>> {
+    /// The cached answer for `client_id` if it was read within the TTL
+    /// before `now`; never waits.
+    pub fn fresh_at(&self, client_id: &str, now: Timestamp) -> Option<Option<Arc<CachedTenant>>> {
         let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
         let entry = entries.get(client_id)?;
-        (entry.fetched_at.elapsed() < self.ttl).then(|| entry.tenant.clone())
+        let age = now.duration_since(entry.fetched_at);
+        (!age.is_negative() && age < self.ttl_signed).then(|| entry.tenant.clone())
     }
 
     /// Reads `client_id` from the store now and caches the answer.
@@ -115,7 +125,7 @@ impl CredentialCache {
             .await?
             .map(|credentials| Arc::new(CachedTenant::new(credentials)));
         let entry = Entry {
-            fetched_at: Instant::now(),
+            fetched_at: Timestamp::now(),
             tenant: tenant.clone(),
         };
 
@@ -137,7 +147,7 @@ impl CredentialCache {
 }
 
 fn evict_oldest_half(entries: &mut HashMap<String, Entry>) {
-    let mut ages: Vec<Instant> = entries.values().map(|e| e.fetched_at).collect();
+    let mut ages: Vec<Timestamp> = entries.values().map(|e| e.fetched_at).collect();
     ages.sort_unstable();
     let cutoff = ages[ages.len() / 2];
     entries.retain(|_, e| e.fetched_at > cutoff);

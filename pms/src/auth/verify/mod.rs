@@ -70,8 +70,8 @@ pub const MAX_CREDENTIAL_HEADER_LEN: usize = 512;
 #[derive(Debug, Clone)]
 pub struct Verifier {
     cache: Arc<CredentialCache>,
-    lifetime: SignedDuration,
-    skew: SignedDuration,
+    /// `lifetime + skew`: how far ahead a timestamp may lie.
+    max_ahead: SignedDuration,
 }
 
 /// Why a request was refused. Only [`Rejection::into_response`] decides what
@@ -160,8 +160,7 @@ impl Verifier {
         let signed = |d: Duration| SignedDuration::try_from(d).unwrap_or(SignedDuration::MAX);
         Self {
             cache,
-            lifetime: signed(lifetime),
-            skew: signed(skew),
+            max_ahead: signed(lifetime).saturating_add(signed(skew)),
         }
     }
 
@@ -188,7 +187,9 @@ impl Verifier {
     async fn check(&self, headers: &HeaderMap) -> Result<Arc<CurrentTenant>, Rejection> {
         let presented = read_headers(headers)?;
 
-        let tenant = match self.cache.fresh(presented.client_id) {
+        // One clock read serves the cache and the timestamp checks.
+        let now = Timestamp::now();
+        let tenant = match self.cache.fresh_at(presented.client_id, now) {
             Some(hit) => hit,
             None => self
                 .cache
@@ -201,7 +202,6 @@ impl Verifier {
             return Err(Rejection::Unauthorized(Reason::TenantDisabled));
         }
 
-        let now = Timestamp::now();
         if let Some(remembered) = tenant.verified.find(&presented) {
             // Steps 3 and 4 passed before for these very bytes.
             self.check_time(remembered.expires_at, now)?;
@@ -248,7 +248,7 @@ impl Verifier {
         if expires_at <= now {
             return Err(Rejection::Unauthorized(Reason::Expired));
         }
-        if expires_at > now + self.lifetime + self.skew {
+        if expires_at > now.saturating_add(self.max_ahead).unwrap_or(Timestamp::MAX) {
             return Err(Rejection::Unauthorized(Reason::TooFarAhead));
         }
         Ok(())
