@@ -36,13 +36,18 @@ struct DemoTenant {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let requests = args.first().copied().unwrap_or(5_000);
     let concurrency = args.get(1).copied().unwrap_or(8);
 
     let (platform_url, tenant, mut platform) = start_platform().await?;
     let site_url = start_site(&platform_url, &tenant).await?;
-    let http = reqwest::Client::builder().pool_max_idle_per_host(256).build()?;
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(256)
+        .build()?;
 
     let signature: serde_json::Value = http
         .post(format!("{platform_url}/auth/signature"))
@@ -91,10 +96,19 @@ async fn main() -> anyhow::Result<()> {
         site_all.extend(run(&via_site, requests / 5, concurrency).await?);
     }
     let (d, s) = (percentiles(&mut direct_all), percentiles(&mut site_all));
-    println!("{:<10} {:>10} {:>10} {:>10}", "", "p50 ms", "p90 ms", "p99 ms");
+    println!(
+        "{:<10} {:>10} {:>10} {:>10}",
+        "", "p50 ms", "p90 ms", "p99 ms"
+    );
     println!("{:<10} {:>10.3} {:>10.3} {:>10.3}", "direct", d.0, d.1, d.2);
     println!("{:<10} {:>10.3} {:>10.3} {:>10.3}", "site", s.0, s.1, s.2);
-    println!("{:<10} {:>10.3} {:>10.3} {:>10.3}", "overhead", s.0 - d.0, s.1 - d.1, s.2 - d.2);
+    println!(
+        "{:<10} {:>10.3} {:>10.3} {:>10.3}",
+        "overhead",
+        s.0 - d.0,
+        s.1 - d.1,
+        s.2 - d.2
+    );
 
     let _ = platform.kill();
     Ok(())
@@ -140,11 +154,17 @@ fn percentiles(latencies: &mut [f64]) -> (f64, f64, f64) {
 
 async fn start_platform() -> anyhow::Result<(String, DemoTenant, std::process::Child)> {
     let exe = std::env::current_exe()?;
-    let bin = exe.parent().and_then(|p| p.parent()).map(PathBuf::from).unwrap();
+    let bin = exe
+        .parent()
+        .and_then(|p| p.parent())
+        .map(PathBuf::from)
+        .unwrap();
     let dir = std::env::temp_dir().join(format!("doorstep-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let credentials = dir.join("credentials.json");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
     let child = Command::new(bin.join("doorstep-pms"))
         .args(["demo", "--credentials-out"])
         .arg(&credentials)
@@ -173,15 +193,22 @@ async fn start_site(platform_url: &str, tenant: &DemoTenant) -> anyhow::Result<S
         ("PMS_URL", platform_url.to_string()),
     ];
     let settings = Settings::from_lookup(|name| {
-        pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone())
+        pairs
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
     })?;
     let site = site::build(&settings)?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {
-        axum::serve(listener, site.router.into_make_service_with_connect_info::<SocketAddr>())
-            .await
-            .unwrap();
+        axum::serve(
+            listener,
+            site.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
     });
     Ok(url)
 }

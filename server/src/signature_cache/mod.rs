@@ -293,13 +293,12 @@ impl SignatureCache {
                 l1.remove(client_id);
             }
         }
-        if let Some(store) = &self.l2 {
-            if let Ok(Some(text)) = store.get(client_id).await {
-                let matches = StoredSignature::decode(&text, self.settings.refresh_margin)
-                    .is_some_and(|held| held.signature.same_as(&used.signature));
-                if matches {
-                    let _ = store.remove_if(client_id, &text).await;
-                }
+        let Some(store) = &self.l2 else { return };
+        if let Ok(Some(text)) = store.get(client_id).await {
+            let matches = StoredSignature::decode(&text, self.settings.refresh_margin)
+                .is_some_and(|held| held.signature.same_as(&used.signature));
+            if matches {
+                let _ = store.remove_if(client_id, &text).await;
             }
         }
     }
