@@ -421,3 +421,124 @@ fn log_rejection(headers: &HeaderMap, rejection: &Rejection) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use axum::Router;
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use axum::routing::get;
+    use doorstep::signature::{format_timestamp, sign};
+    use tower::ServiceExt as _;
+
+    use super::*;
+    use crate::crypto::MasterKey;
+    use crate::db::Db;
+    use crate::tenants::credentials::{generate_api_key, generate_client_id, generate_secret_key};
+    use crate::tenants::{ImportedTenant, TenantProfile, TenantStore};
+
+    async fn verifier_with_tenant() -> (Verifier, ImportedTenant) {
+        let db = Db::connect("sqlite::memory:").await.unwrap();
+        let store = TenantStore::new(db, MasterKey::generate());
+        let client_id = generate_client_id();
+        let tenant = ImportedTenant {
+            tenant_id: "tenant-1".into(),
+            api_key: generate_api_key(&client_id),
+            client_id,
+            secret_key: generate_secret_key(),
+            profile: TenantProfile::named("Layer Test"),
+        };
+        store.import(&tenant).await.unwrap();
+        let cache = Arc::new(CredentialCache::new(store, Duration::from_secs(60)));
+        (
+            Verifier::new(cache, Duration::from_secs(3600), Duration::from_secs(60)),
+            tenant,
+        )
+    }
+
+    fn signed_request(tenant: &ImportedTenant, path: &str) -> Request<Body> {
+        let expires_at = format_timestamp(Timestamp::now() + SignedDuration::from_mins(10));
+        let signature = sign(
+            "c2FsdHNhbHRzYWx0c2FsdA",
+            tenant.secret_key.expose(),
+            &expires_at,
+            &tenant.tenant_id,
+        )
+        .unwrap();
+        Request::get(path)
+            .header(headers::CLIENT_ID, &tenant.client_id)
+            .header(headers::API_KEY, tenant.api_key.expose())
+            .header(headers::SIGNATURE, signature)
+            .header(headers::TIMESTAMP, expires_at)
+            .body(Body::empty())
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn the_layer_wraps_any_router_and_hands_it_the_tenant() {
+        let (verifier, tenant) = verifier_with_tenant().await;
+        let app: Router = Router::new()
+            .route(
+                "/whoami",
+                get(|t: CurrentTenant| async move { t.tenant_id }),
+            )
+            .layer(VerifySignatureLayer::new(verifier));
+
+        let response = app
+            .clone()
+            .oneshot(signed_request(&tenant, "/whoami"))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = axum::body::to_bytes(response.into_body(), 1024)
+            .await
+            .unwrap();
+        assert_eq!(&body[..], b"tenant-1");
+
+        let unsigned = Request::get("/whoami").body(Body::empty()).unwrap();
+        let response = app.oneshot(unsigned).await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+
+    #[tokio::test]
+    async fn a_handler_outside_the_layer_cannot_learn_a_tenant() {
+        let app: Router = Router::new().route(
+            "/whoami",
+            get(|t: CurrentTenant| async move { t.tenant_id }),
+        );
+        let (_, tenant) = verifier_with_tenant().await;
+
+        let response = app
+            .oneshot(signed_request(&tenant, "/whoami"))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+
+    #[tokio::test]
+    async fn a_remembered_signature_is_still_refused_once_expired_by_the_clock() {
+        let (verifier, tenant) = verifier_with_tenant().await;
+        let expires_at = format_timestamp(Timestamp::now() + SignedDuration::from_millis(300));
+        let signature = sign(
+            "c2FsdHNhbHRzYWx0c2FsdA",
+            tenant.secret_key.expose(),
+            &expires_at,
+            &tenant.tenant_id,
+        )
+        .unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert(headers::CLIENT_ID, tenant.client_id.parse().unwrap());
+        headers.insert(headers::API_KEY, tenant.api_key.expose().parse().unwrap());
+        headers.insert(headers::SIGNATURE, signature.parse().unwrap());
+        headers.insert(headers::TIMESTAMP, expires_at.parse().unwrap());
+
+        assert!(verifier.verify(&headers).await.is_ok());
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert!(matches!(
+            verifier.verify(&headers).await,
+            Err(Rejection::Unauthorized(Reason::Expired))
+        ));
+    }
+}
