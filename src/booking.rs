@@ -350,6 +350,7 @@ pub struct QuoteRequest {
     pub check_in: Date,
     #[serde(deserialize_with = "strict_date")]
     pub check_out: Date,
+    #[serde(deserialize_with = "whole_number")]
     pub guests: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coupon_code: Option<String>,
@@ -544,8 +545,10 @@ pub struct Booking {
 pub struct CardDetails {
     /// 12–19 digits; spaces and dashes are ignored.
     pub number: String,
+    #[serde(deserialize_with = "whole_number")]
     pub exp_month: u32,
     /// Four digits.
+    #[serde(deserialize_with = "whole_number")]
     pub exp_year: u32,
     pub cvc: String,
     pub holder_name: String,
@@ -589,6 +592,21 @@ fn strict_date<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Date
         });
     let date = shape_ok.then(|| text.parse::<Date>().ok()).flatten();
     date.ok_or_else(|| serde::de::Error::custom("must be a date, YYYY-MM-DD"))
+}
+
+/// Reads a non-negative whole number, also when written `12.0`: JSON
+/// Schema counts that as an integer, so clients generated from the
+/// OpenAPI document may send it.
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    let number = serde_json::Number::deserialize(deserializer)?;
+    let whole = match (number.as_u64(), number.as_f64()) {
+        (Some(n), _) => u32::try_from(n).ok(),
+        (None, Some(f)) if f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&f) => {
+            Some(f as u32)
+        }
+        _ => None,
+    };
+    whole.ok_or_else(|| serde::de::Error::custom("must be a whole number, at least 0"))
 }
 
 /// Test card numbers of the platform's simulated payment provider.
@@ -635,6 +653,24 @@ mod tests {
             "+002030-03-01",
             "2030-02-30",
         ] {
+            assert!(
+                serde_json::from_str::<QuoteRequest>(&body(bad)).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn whole_numbers_may_be_written_with_a_zero_fraction() {
+        let body = |guests: &str| {
+            format!(
+                r#"{{"listingId":"l","checkIn":"2030-03-01","checkOut":"2030-03-04","guests":{guests}}}"#
+            )
+        };
+
+        let parsed: QuoteRequest = serde_json::from_str(&body("2.0")).unwrap();
+        assert_eq!(parsed.guests, 2);
+        for bad in ["2.5", "-1", "\"2\"", "1e20"] {
             assert!(
                 serde_json::from_str::<QuoteRequest>(&body(bad)).is_err(),
                 "{bad}"

@@ -69,7 +69,8 @@ pub fn platform_paths() -> Vec<(String, Value)> {
                 "summary": "Issue a signature",
                 "security": [{"clientId": [], "apiKey": []}],
                 "requestBody": {"required": false, "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {"clientId": {"type": "string"}}
+                    "type": "object", "required": ["clientId"],
+                    "properties": {"clientId": {"type": "string", "description": "must equal x-clientid"}}
                 }}}},
                 "responses": {
                     "200": {"description": "A signature and its expiry", "content": {"application/json": {"schema": {
@@ -80,8 +81,12 @@ pub fn platform_paths() -> Vec<(String, Value)> {
                                 "expiresAt": {"type": "string", "format": "date-time"}
                             }}}
                     }}}},
+                    "400": {"description": "The body is not {\"clientId\": string}", "content": {"application/json": {"schema": error}}},
                     "401": {"description": "Missing or invalid credentials", "content": {"application/json": {"schema": error}}},
-                    "429": {"description": "Rate limited; see Retry-After", "content": {"application/json": {"schema": error}}}
+                    "413": {"description": "The body is too large", "content": {"application/json": {"schema": error}}},
+                    "429": {"description": "Rate limited; see Retry-After", "content": {"application/json": {"schema": error}}},
+                    "431": {"description": "Request headers too large", "content": {"application/json": {"schema": error}}},
+                    "default": {"description": "Any other failure (500, 503), as the error envelope", "content": {"application/json": {"schema": error}}}
                 }
             }}),
         ),
@@ -101,7 +106,9 @@ pub fn platform_paths() -> Vec<(String, Value)> {
                                 "website": {"type": "string"}}}
                         }}}
                     }}}},
-                    "401": {"description": "Missing or invalid credentials", "content": {"application/json": {"schema": error}}}
+                    "401": {"description": "Missing or invalid credentials", "content": {"application/json": {"schema": error}}},
+                    "431": {"description": "Request headers too large", "content": {"application/json": {"schema": error}}},
+                    "default": {"description": "Any other failure (500, 503), as the error envelope", "content": {"application/json": {"schema": error}}}
                 }
             }}),
         ),

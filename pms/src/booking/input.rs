@@ -122,17 +122,19 @@ impl QueryPairs {
         Ok(Self(pairs.into_iter().collect()))
     }
 
-    /// The value of `name`, with empty values treated as absent.
+    /// The value of `name` as sent, empty or not.
+    pub fn raw(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    /// A free-text value, with an empty value treated as absent.
     pub fn text(&self, name: &str) -> Option<&str> {
-        self.0
-            .get(name)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
+        self.raw(name).filter(|v| !v.is_empty())
     }
 
     /// A date parameter; records a problem when it is not `YYYY-MM-DD`.
     pub fn date(&self, name: &str, errors: &mut FieldErrors) -> Option<Date> {
-        let text = self.text(name)?;
+        let text = self.raw(name)?;
         match parse_date(text) {
             Some(date) => Some(date),
             None => {
@@ -144,7 +146,7 @@ impl QueryPairs {
 
     /// A whole-number parameter within `min..=max`.
     pub fn number(&self, name: &str, min: i64, max: i64, errors: &mut FieldErrors) -> Option<i64> {
-        let text = self.text(name)?;
+        let text = self.raw(name)?;
         match text.parse::<i64>() {
             Ok(n) if (min..=max).contains(&n) => Some(n),
             Ok(_) => {
@@ -160,7 +162,7 @@ impl QueryPairs {
 
     /// A `true` / `false` parameter.
     pub fn flag(&self, name: &str, errors: &mut FieldErrors) -> Option<bool> {
-        match self.text(name)? {
+        match self.raw(name)? {
             "true" | "1" => Some(true),
             "false" | "0" => Some(false),
             _ => {
@@ -234,8 +236,7 @@ pub fn check_text(field: &str, value: &str, max: usize, errors: &mut FieldErrors
 
 /// Checks an e-mail address has the plain `local@domain.tld` shape.
 pub fn check_email(field: &str, value: &str, errors: &mut FieldErrors) {
-    let value = value.trim();
-    let shape_ok = value.len() <= 254
+    let shape_ok = value.chars().count() <= 254
         && !value.chars().any(|c| c.is_whitespace() || c.is_control())
         && value.split_once('@').is_some_and(|(local, domain)| {
             !local.is_empty()

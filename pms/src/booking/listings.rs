@@ -94,7 +94,7 @@ fn parse_search(query: &QueryPairs, today: Date) -> Result<Search, ApiError> {
     }
 
     let available_only = query.flag("availableOnly", &mut errors).unwrap_or(false);
-    let sort = match query.text("sort") {
+    let sort = match query.raw("sort") {
         None => ListingSort::Recommended,
         Some(name) => match ListingSort::ALL.iter().find(|(n, _)| *n == name) {
             Some((_, sort)) => *sort,
@@ -384,6 +384,18 @@ mod tests {
         for field in ["checkIn", "checkOut", "guests", "sort", "page"] {
             assert!(text.contains(field), "{field} missing from {text}");
         }
+    }
+
+    #[test]
+    fn an_empty_date_or_number_is_an_error_but_empty_text_is_no_filter() {
+        let today = jiff::civil::date(2030, 1, 1);
+
+        let error = parse_search(&query("checkOut=&guests=&sort="), today).unwrap_err();
+        let fine = parse_search(&query("q=&amenities=&propertyType="), today);
+
+        let text = format!("{error:?}");
+        assert!(text.contains("checkOut") && text.contains("guests") && text.contains("sort"));
+        assert!(fine.is_ok());
     }
 
     #[test]

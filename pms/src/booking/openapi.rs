@@ -210,13 +210,22 @@ fn quote() -> Value {
     )
 }
 
+/// Text with at least one visible character and no control character
+/// but the line feed, as `check_text` requires.
+const TEXT: &str = "^[^\\u0000-\\u0009\\u000B-\\u001F\\u007F-\\u009F]*[^\\s\\u0000-\\u001F\\u007F-\\u009F][^\\u0000-\\u0009\\u000B-\\u001F\\u007F-\\u009F]*$";
+
+/// `local@domain.tld`, as `check_email` requires.
+const EMAIL: &str = "^[^@\\s\\u0000-\\u001F\\u007F-\\u009F]+@[^@\\s.\\u0000-\\u001F\\u007F-\\u009F][^@\\s\\u0000-\\u001F\\u007F-\\u009F]*\\.[^@\\s\\u0000-\\u001F\\u007F-\\u009F]*[^@\\s.\\u0000-\\u001F\\u007F-\\u009F]$";
+
+/// 6 to 20 digits with `+`, spaces, dashes, dots and parentheses between.
+const PHONE: &str = "^[ +().-]*([0-9][ +().-]*){6,20}$";
+
 fn guest_details() -> Value {
     closed(
         json!({
-            "name": {"type": "string", "minLength": 1, "maxLength": 200},
-            "email": {"type": "string", "format": "email", "maxLength": 254},
-            "phone": {"type": "string", "pattern": "^[0-9 +().-]+$", "maxLength": 40,
-                      "description": "6 to 20 digits"},
+            "name": {"type": "string", "maxLength": 200, "pattern": TEXT},
+            "email": {"type": "string", "maxLength": 254, "pattern": EMAIL},
+            "phone": {"type": "string", "pattern": PHONE},
             "arrivalNotes": {"type": ["string", "null"], "maxLength": 1000}
         }),
         &["arrivalNotes"],
@@ -259,8 +268,8 @@ fn booking() -> Value {
 fn lookup_body() -> Value {
     closed(
         json!({
-            "reference": {"type": "string", "minLength": 1, "maxLength": 40},
-            "email": {"type": "string", "minLength": 1, "maxLength": 254}
+            "reference": {"type": "string", "maxLength": 40, "pattern": "\\S"},
+            "email": {"type": "string", "maxLength": 254, "pattern": "\\S"}
         }),
         &[],
     )
@@ -272,6 +281,21 @@ fn ok(description: &str, schema: Value) -> Value {
         "description": description,
         "content": {"application/json": {"schema": object(json!({"data": schema}), &[])}}
     })
+}
+
+/// Adds OpenAPI links: operations whose `parameter` takes the value at
+/// `pointer` in this response body.
+fn with_links(mut response: Value, links: &[(&str, &str, &str)]) -> Value {
+    let links: serde_json::Map<String, Value> = links
+        .iter()
+        .map(|(operation, parameter, pointer)| {
+            let value = format!("$response.body#{pointer}");
+            let link = json!({"operationId": operation, "parameters": {*parameter: value}});
+            ((*operation).to_owned(), link)
+        })
+        .collect();
+    response["links"] = Value::Object(links);
+    response
 }
 
 /// The error envelope, for each status with what it means here.
@@ -317,7 +341,8 @@ fn query_param(name: &str, description: &str, schema: Value) -> Value {
            "schema": schema})
 }
 
-fn operation(summary: &str, mut details: Value) -> Value {
+fn operation(id: &str, summary: &str, mut details: Value) -> Value {
+    details["operationId"] = json!(id);
     details["summary"] = json!(summary);
     details["security"] = json!([{"clientId": [], "apiKey": [], "signature": [], "timestamp": []}]);
     details["tags"] = json!(["booking"]);
@@ -347,6 +372,7 @@ fn search() -> Value {
         &[],
     );
     operation(
+        "searchListings",
         "Search the tenant's listings",
         json!({
             "description": "With checkIn and checkOut (together), every result carries `stay`: \
@@ -369,7 +395,11 @@ fn search() -> Value {
                 query_param("pageSize", "results per page, clamped to 1–50", json!({"type": "integer"}))
             ],
             "responses": responses(
-                &[("200", ok("A page of listings", page))],
+                &[("200", with_links(
+                    ok("A page of listings", page),
+                    &[("getListing", "listing", "/data/items/0/id"),
+                      ("getListingCalendar", "listing", "/data/items/0/id")],
+                ))],
                 &[("400", "The query string cannot be read"),
                   ("422", "Some parameters are invalid; `fields` names them")]
             )
@@ -379,6 +409,7 @@ fn search() -> Value {
 
 fn detail() -> Value {
     operation(
+        "getListing",
         "One listing, by ID or slug",
         json!({
             "parameters": [path_param("listing", "listing ID or slug")],
@@ -392,6 +423,7 @@ fn detail() -> Value {
 
 fn calendar_operation() -> Value {
     operation(
+        "getListingCalendar",
         "Per-day availability, rate and stay rules",
         json!({
             "description": format!("`from` defaults to today, `to` (included) to 30 days after \
@@ -414,7 +446,7 @@ fn calendar_operation() -> Value {
 fn create_quote() -> Value {
     let body = closed(
         json!({
-            "listingId": {"type": "string", "minLength": 1, "maxLength": 100, "description": "ID or slug"},
+            "listingId": {"type": "string", "maxLength": 100, "pattern": "\\S", "description": "ID or slug"},
             "checkIn": date(), "checkOut": date(),
             "guests": {"type": "integer", "minimum": 1, "maximum": MAX_GUESTS},
             "couponCode": {"type": ["string", "null"], "maxLength": 40}
@@ -430,6 +462,7 @@ fn create_quote() -> Value {
         ),
     ]);
     operation(
+        "createQuote",
         "Price a stay",
         json!({
             "description": format!("Itemized price, valid until `expiresAt` (30 minutes by default). \
@@ -438,13 +471,17 @@ fn create_quote() -> Value {
                 unknown, expired or inapplicable coupon is a `couponCode` field error. Stays are \
                 at most {MAX_STAY_NIGHTS} nights."),
             "requestBody": json_body(body),
-            "responses": responses(&[("201", ok("The quote", quote()))], &failures)
+            "responses": responses(
+                &[("201", with_links(ok("The quote", quote()), &[("getQuote", "quoteId", "/data/id")]))],
+                &failures
+            )
         }),
     )
 }
 
 fn show_quote() -> Value {
     operation(
+        "getQuote",
         "A quote, also after it expired",
         json!({
             "parameters": [path_param("quoteId", "quote ID")],
@@ -477,6 +514,7 @@ fn create_booking() -> Value {
         ("410", "`quote_expired`: ask for a new quote"),
     ]);
     operation(
+        "createBooking",
         "Book a quote: hold its dates until payment",
         json!({
             "description": "The booking is `held` until `holdExpiresAt` (15 minutes by default); \
@@ -484,7 +522,10 @@ fn create_booking() -> Value {
             "parameters": [key],
             "requestBody": json_body(body),
             "responses": responses(
-                &[("201", ok("The new, held booking", booking())),
+                &[("201", with_links(
+                    ok("The new, held booking", booking()),
+                    &[("getBooking", "bookingId", "/data/id"), ("payBooking", "bookingId", "/data/id")],
+                )),
                   ("200", ok("The booking an earlier request with this key made", booking()))],
                 &failures
             )
@@ -494,6 +535,7 @@ fn create_booking() -> Value {
 
 fn show_booking() -> Value {
     operation(
+        "getBooking",
         "A booking by ID",
         json!({
             "parameters": [path_param("bookingId", "booking ID")],
@@ -512,7 +554,7 @@ fn pay() -> Value {
             "expMonth": {"type": "integer", "minimum": 1, "maximum": 12},
             "expYear": {"type": "integer", "minimum": 2000, "maximum": 2100},
             "cvc": {"type": "string", "pattern": "^[0-9]{3,4}$"},
-            "holderName": {"type": "string", "minLength": 1, "maxLength": 100}
+            "holderName": {"type": "string", "maxLength": 100, "pattern": TEXT}
         }),
         &[],
     );
@@ -530,6 +572,7 @@ fn pay() -> Value {
         ("503", "`payment_provider_unavailable`: nothing was charged"),
     ]);
     operation(
+        "payBooking",
         "Pay what is due now and confirm the booking",
         json!({
             "description": "Charges the deposit or the total, per the listing's payment policy. \
@@ -550,6 +593,7 @@ fn lookup() -> Value {
         "No booking matches this reference and e-mail (either may be wrong)",
     ));
     operation(
+        "lookUpBooking",
         "A guest finds their booking by reference and e-mail",
         json!({
             "requestBody": json_body(lookup_body()),
@@ -575,6 +619,7 @@ fn cancel() -> Value {
         ),
     ]);
     operation(
+        "cancelBooking",
         "A guest cancels; the cancellation policy sets the refund",
         json!({
             "requestBody": json_body(lookup_body()),
