@@ -85,6 +85,15 @@ impl Db {
         }
 
         let pool = options.connect(&url).await.map_err(DbError::Connect)?;
+        if engine == Engine::Sqlite && !is_sqlite_memory(&url) {
+            // Write-ahead logging lets readers go on while one connection
+            // writes. The mode is stored in the file, so setting it once at
+            // start-up, before any other connection is busy, is enough.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await
+                .map_err(DbError::Connect)?;
+        }
         let db = Db { pool, engine };
         db.migrate().await?;
         Ok(db)
