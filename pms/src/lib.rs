@@ -27,7 +27,7 @@
 //!   three demo tenants ([`demo::DemoTenant`], slugs `bali`, `lisbon`,
 //!   `alps`) after creating them.
 //! - Tests: with the `testing` feature (on for this crate's own tests),
-//!   [`testing::TestApp`] spawns the service on port 0 against SQLite or a
+//!   `testing::TestApp` spawns the service on port 0 against SQLite or a
 //!   fresh PostgreSQL database and makes tenants with known credentials.
 
 pub mod app;

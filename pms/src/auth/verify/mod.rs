@@ -28,7 +28,7 @@
 //!    `now < T <= now + lifetime + skew` required.
 //!
 //! A credential set that passed all five is remembered with its cached
-//! tenant ([`memo`]); the same bytes again skip steps 3 and 4 (they are
+//! tenant (module `memo`); the same bytes again skip steps 3 and 4 (they are
 //! compared in constant time instead) but never step 5 or the checks of
 //! step 2.
 
@@ -175,7 +175,7 @@ impl Verifier {
     ///
     /// With the tenant's credentials cached this never waits, and a
     /// credential set that already passed is recognised by constant-time
-    /// comparison (see [`memo`]) instead of hashing it again.
+    /// comparison (module `memo`) instead of hashing it again.
     pub async fn verify(&self, headers: &HeaderMap) -> Result<Arc<CurrentTenant>, Rejection> {
         let result = self.check(headers).await;
         if let Err(rejection) = &result {
