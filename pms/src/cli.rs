@@ -320,6 +320,14 @@ async fn tenants(settings: Settings, command: TenantCommand) -> anyhow::Result<(
                     )
                 })?;
                 println!("Imported {} ({})", tenant.client_id, tenant.profile.name);
+                if tenant.secret_key.expose().len() < 43 {
+                    println!(
+                        "  warning: its secret key is shorter than 43 characters (256 bits of \
+                         base64url); once its sites use this platform, run \
+                         `tenants rotate-secret {}`",
+                        tenant.client_id
+                    );
+                }
             }
         }
         TenantCommand::RotateApiKey {

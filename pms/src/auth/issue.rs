@@ -5,6 +5,10 @@
 //! deliberate hardening) and gets `{"data": {"signature", "expiresAt"}}`.
 //! Unknown client, disabled tenant, wrong key and a body `clientId` that
 //! differs from the header all answer the same 401.
+//!
+//! Every request is charged to its source address first (see
+//! [`super::client_addr`] for which address that is); requests that prove
+//! the key are then charged to the client ID as well.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -62,7 +66,6 @@ async fn issue(state: &AppState, request: Request) -> Result<Response, ApiError>
     if !is_client_id(client_id) {
         return Err(refuse("-", "malformed_client_id"));
     }
-    limit(&state.issue_limits.per_client, &client_id.to_owned())?;
 
     let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
@@ -98,6 +101,10 @@ async fn issue(state: &AppState, request: Request) -> Result<Response, ApiError>
     if !key_matches {
         return Err(refuse(client_id, "wrong_api_key"));
     }
+    // Charged only once the key is proven: failed attempts are bounded by
+    // the address limit, and cannot use up a tenant's own budget (a way
+    // to lock a site out knowing only its public client ID).
+    limit(&state.issue_limits.per_client, &client_id.to_owned())?;
 
     let lifetime = SignedDuration::try_from(state.settings.signature_lifetime)
         .map_err(|e| ApiError::internal(&e))?;
