@@ -63,8 +63,13 @@ pub struct TestApp {
 }
 
 enum Cleanup {
+    /// Dropping the folder deletes the database.
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    Done,
 }
 
 /// The PostgreSQL server tests create their databases on.
@@ -205,11 +210,34 @@ impl TestApp {
     }
 
     /// Stops the server and drops the PostgreSQL database, if any.
-    pub async fn stop(self) {
+    pub async fn stop(mut self) {
         self.server.abort();
         self.state.db.close().await;
         if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
             drop_postgres_database(admin_url, name).await;
+        }
+        self.cleanup = Cleanup::Done;
+    }
+}
+
+impl Drop for TestApp {
+    /// A test that panicked before [`TestApp::stop`] still drops its
+    /// PostgreSQL database, from a thread of its own since `drop` cannot
+    /// await. `WITH (FORCE)` ends the pool's open connections.
+    fn drop(&mut self) {
+        self.server.abort();
+        if let Cleanup::Postgres { admin_url, name } =
+            std::mem::replace(&mut self.cleanup, Cleanup::Done)
+        {
+            let dropper = std::thread::spawn(move || {
+                if let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    runtime.block_on(drop_postgres_database(&admin_url, &name));
+                }
+            });
+            let _ = dropper.join();
         }
     }
 }
