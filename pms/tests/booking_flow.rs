@@ -538,6 +538,29 @@ async fn bookings_hold_dates_are_paid_looked_up_and_cancelled(engine: TestEngine
         .await;
     assert_eq!(wrong_email.status, 404);
     assert_eq!(wrong_email.body, wrong_reference.body);
+    let nul = guest
+        .post(
+            "/bookings/lookup",
+            json!({"reference": "DS-\u{0}", "email": "ana@example.com"}),
+        )
+        .await;
+    assert_eq!(
+        nul.body, wrong_reference.body,
+        "a NUL is just another unknown reference"
+    );
+    assert_eq!(guest.get("/listings/%00").await.status, 404);
+    assert_eq!(guest.get("/quotes/%00").await.status, 404);
+    assert_eq!(guest.get("/bookings/%00").await.status, 404);
+    let mut nul_notes = booking_body(quote_id);
+    nul_notes["guest"]["arrivalNotes"] = json!("late\u{0}");
+    let nul_notes = guest
+        .send(Method::POST, "/bookings", Some(&nul_notes), Some("key-nul"))
+        .await;
+    assert!(
+        nul_notes.names_field("guest.arrivalNotes"),
+        "{:?}",
+        nul_notes.body
+    );
     let empty = guest
         .post("/bookings/lookup", json!({"reference": "", "email": ""}))
         .await;

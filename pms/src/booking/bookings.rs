@@ -27,7 +27,8 @@ use crate::db::{Db, Engine, now_millis};
 use crate::error::ApiError;
 
 use super::input::{
-    FieldErrors, JsonBody, check_email, check_phone, check_text, dates_taken, refused,
+    FieldErrors, JsonBody, check_email, check_phone, check_text, dates_taken, is_plausible_key,
+    refused,
 };
 use super::payments::{Charge, provider};
 use super::pricing::{days_between, nights};
@@ -172,10 +173,15 @@ fn check_guest(guest: &GuestDetails) -> Result<(), ApiError> {
     check_text("guest.name", &guest.name, 200, &mut errors);
     check_email("guest.email", &guest.email, &mut errors);
     check_phone("guest.phone", &guest.phone, &mut errors);
-    if let Some(notes) = &guest.arrival_notes
-        && notes.chars().count() > 1000
-    {
-        errors.add("guest.arrivalNotes", "must be at most 1000 characters");
+    if let Some(notes) = &guest.arrival_notes {
+        let stray_control = notes
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
+        if notes.chars().count() > 1000 {
+            errors.add("guest.arrivalNotes", "must be at most 1000 characters");
+        } else if stray_control {
+            errors.add("guest.arrivalNotes", "must not contain control characters");
+        }
     }
     errors.finish()
 }
@@ -371,6 +377,9 @@ pub async fn find_by_id(
     tenant_id: &str,
     booking_id: &str,
 ) -> Result<StoredBooking, ApiError> {
+    if !is_plausible_key(booking_id) {
+        return Err(ApiError::not_found("no such booking"));
+    }
     let sql =
         format!("SELECT {BOOKING_COLUMNS} FROM bookings WHERE tenant_id = $1 AND booking_id = $2");
     sqlx::query_as::<_, StoredBooking>(sqlx::AssertSqlSafe(sql))
@@ -545,6 +554,12 @@ async fn find_for_guest(
     tenant_id: &str,
     lookup: &BookingLookup,
 ) -> Result<StoredBooking, ApiError> {
+    let (reference, email) = (lookup.reference.trim(), lookup.email.trim());
+    if !is_plausible_key(reference) || !is_plausible_key(email) {
+        return Err(ApiError::not_found(
+            "no booking matches this reference and e-mail",
+        ));
+    }
     let sql = format!(
         "SELECT {BOOKING_COLUMNS} FROM bookings \
          WHERE tenant_id = $1 AND reference = $2 AND guest_email_key = $3"

@@ -173,6 +173,14 @@ impl QueryPairs {
     }
 }
 
+/// Whether `value` can be an ID, slug, reference, coupon code or e-mail we
+/// stored: not empty, at most 254 characters, no control character. Keys
+/// that cannot exist are answered without a query, and PostgreSQL never
+/// sees a NUL character (which its text type refuses with an error).
+pub fn is_plausible_key(value: &str) -> bool {
+    !value.is_empty() && value.chars().count() <= 254 && !value.chars().any(char::is_control)
+}
+
 /// Parses a strict `YYYY-MM-DD` calendar date.
 pub fn parse_date(text: &str) -> Option<Date> {
     let valid_shape = text.len() == 10

@@ -217,6 +217,9 @@ const TEXT: &str = "^[^\\u0000-\\u0009\\u000B-\\u001F\\u007F-\\u009F]*[^\\s\\u00
 /// `local@domain.tld`, as `check_email` requires.
 const EMAIL: &str = "^[^@\\s\\u0000-\\u001F\\u007F-\\u009F]+@[^@\\s.\\u0000-\\u001F\\u007F-\\u009F][^@\\s\\u0000-\\u001F\\u007F-\\u009F]*\\.[^@\\s\\u0000-\\u001F\\u007F-\\u009F]*[^@\\s.\\u0000-\\u001F\\u007F-\\u009F]$";
 
+/// Free text where line breaks and tabs are the only control characters.
+const NOTES: &str = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F]*$";
+
 /// 6 to 20 digits with `+`, spaces, dashes, dots and parentheses between.
 const PHONE: &str = "^[ +().-]*([0-9][ +().-]*){6,20}$";
 
@@ -226,7 +229,7 @@ fn guest_details() -> Value {
             "name": {"type": "string", "maxLength": 200, "pattern": TEXT},
             "email": {"type": "string", "maxLength": 254, "pattern": EMAIL},
             "phone": {"type": "string", "pattern": PHONE},
-            "arrivalNotes": {"type": ["string", "null"], "maxLength": 1000}
+            "arrivalNotes": {"type": ["string", "null"], "maxLength": 1000, "pattern": NOTES}
         }),
         &["arrivalNotes"],
     )

@@ -17,7 +17,9 @@ use crate::auth::CurrentTenant;
 use crate::db::{Db, now_millis};
 use crate::error::ApiError;
 
-use super::input::{FieldErrors, JsonBody, check_guests, check_stay_dates, refused};
+use super::input::{
+    FieldErrors, JsonBody, check_guests, check_stay_dates, is_plausible_key, refused,
+};
 use super::pricing::{StayRejection, check_coupon, check_stay, days_between, price_stay};
 use super::settings::BookingSettings;
 use super::store::{self, today_in};
@@ -167,6 +169,9 @@ pub struct StoredQuote {
 
 /// A tenant's quote by ID.
 pub async fn find(db: &Db, tenant_id: &str, quote_id: &str) -> Result<StoredQuote, ApiError> {
+    if !is_plausible_key(quote_id) {
+        return Err(ApiError::not_found("no such quote"));
+    }
     let row = sqlx::query(
         "SELECT quote_id, listing_id, check_in, check_out, guests, coupon_code, price, expires_at \
          FROM quotes WHERE tenant_id = $1 AND quote_id = $2",

@@ -12,6 +12,7 @@ use sqlx::Row as _;
 use crate::db::Db;
 use crate::error::ApiError;
 
+use super::input::is_plausible_key;
 use super::pricing::{Coupon, RatePlan};
 
 /// A listing with its page and its rate plan.
@@ -50,6 +51,9 @@ pub async fn listings(db: &Db, tenant_id: &str) -> Result<Vec<Listing>, ApiError
 
 /// One listing of a tenant, by ID or slug.
 pub async fn listing(db: &Db, tenant_id: &str, id_or_slug: &str) -> Result<Listing, ApiError> {
+    if !is_plausible_key(id_or_slug) {
+        return Err(ApiError::not_found("no such listing"));
+    }
     let row = sqlx::query(
         "SELECT listing_id, details, rate_plan FROM listings \
          WHERE tenant_id = $1 AND (listing_id = $2 OR slug = $2)",
@@ -142,6 +146,9 @@ pub async fn taken_nights_of(
 
 /// A tenant's coupon by code, in any case.
 pub async fn coupon(db: &Db, tenant_id: &str, code: &str) -> Result<Option<Coupon>, ApiError> {
+    if !is_plausible_key(code) {
+        return Ok(None);
+    }
     let row = sqlx::query("SELECT rule FROM coupons WHERE tenant_id = $1 AND code = $2")
         .bind(tenant_id)
         .bind(code.trim().to_uppercase())
