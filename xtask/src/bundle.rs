@@ -28,10 +28,30 @@ pub fn site_root() -> PathBuf {
     crate::target_dir().join("site")
 }
 
+/// How the browser bundle is compiled.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Bundle {
+    /// Size-tuned (`wasm-release` profile, then `wasm-opt -Oz`): what guests
+    /// download, and what the tests and the demo run.
+    Release,
+    /// Quick to rebuild (`wasm-dev` profile, no wasm-opt) for `cargo xtask
+    /// watch`; several times larger.
+    Dev,
+}
+
+impl Bundle {
+    fn profile(self) -> &'static str {
+        match self {
+            Bundle::Release => "wasm-release",
+            Bundle::Dev => "wasm-dev",
+        }
+    }
+}
+
 /// Builds the native binaries and the browser bundle.
-pub fn build_all() -> Result<()> {
+pub fn build_all(bundle: Bundle) -> Result<()> {
     build_servers()?;
-    build_site()
+    build_site(bundle)
 }
 
 /// Builds `doorstep-site` and `doorstep-pms` in the dev profile.
@@ -59,29 +79,29 @@ pub fn binary(name: &str) -> PathBuf {
 }
 
 /// Builds the browser bundle, the stylesheet and copies the public assets.
-pub fn build_site() -> Result<()> {
+pub fn build_site(bundle: Bundle) -> Result<()> {
     let pkg = site_root().join("pkg");
     std::fs::create_dir_all(&pkg)?;
 
     copy_tree(&crate::root().join("public"), &site_root())?;
-    build_wasm(&pkg)?;
+    build_wasm(&pkg, bundle)?;
     build_css(&pkg)?;
     report_sizes(&pkg);
     Ok(())
 }
 
-/// Compiles the app's islands to WebAssembly, generates the JS glue and
-/// shrinks the module.
-fn build_wasm(pkg: &std::path::Path) -> Result<()> {
+/// Compiles the app's islands to WebAssembly, generates the JS glue and, for
+/// a release bundle, shrinks the module.
+fn build_wasm(pkg: &std::path::Path, bundle: Bundle) -> Result<()> {
     run(cargo()
         .args(["build", "--package", "doorstep-app", "--lib"])
-        .args(["--target", WASM_TARGET, "--profile", "wasm-release"])
+        .args(["--target", WASM_TARGET, "--profile", bundle.profile()])
         .args(["--no-default-features", "--features", "hydrate"])
         .current_dir(crate::root()))?;
 
     let compiled = crate::target_dir()
         .join(WASM_TARGET)
-        .join("wasm-release")
+        .join(bundle.profile())
         .join("doorstep_app.wasm");
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&compiled)
@@ -96,12 +116,17 @@ fn build_wasm(pkg: &std::path::Path) -> Result<()> {
     // Debian's wasm-opt 108 produces modules that fail in the browser, so only
     // the pinned npm binaryen is used.
     let unoptimized = pkg.join(format!("{OUTPUT_NAME}_bg.wasm"));
+    let output = pkg.join(format!("{OUTPUT_NAME}.wasm"));
+    if bundle == Bundle::Dev {
+        std::fs::rename(&unoptimized, &output)?;
+        return Ok(());
+    }
     run(Command::new(npm_bin("wasm-opt"))
         .arg("-Oz")
         .args(WASM_FEATURES)
         .arg(&unoptimized)
         .arg("-o")
-        .arg(pkg.join(format!("{OUTPUT_NAME}.wasm"))))?;
+        .arg(&output))?;
     std::fs::remove_file(&unoptimized)?;
     Ok(())
 }

@@ -24,7 +24,7 @@ const SITE_ADDR: &str = "127.0.0.1:3000";
 /// Builds everything and runs both servers until Ctrl-C.
 pub fn run() -> Result<()> {
     tools::ensure_all()?;
-    bundle::build_all()?;
+    bundle::build_all(bundle::Bundle::Release)?;
 
     let mut children = Children::default();
     start(&mut children)?;

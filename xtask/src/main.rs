@@ -16,6 +16,8 @@ mod watch;
 
 use std::{env, path::PathBuf, process::ExitCode};
 
+use bundle::Bundle;
+
 const USAGE: &str = "\
 usage: cargo xtask <command>
 
@@ -23,7 +25,8 @@ commands:
   demo     build everything, then run the platform with demo tenants and the site
   test     run every test: unit, integration (Redis, SQLite, PostgreSQL) and browser
   build    build the servers and the browser bundle (target/site)
-  site     build only the browser bundle, stylesheet and assets (target/site)
+  site     build only the browser bundle, stylesheet and assets (target/site);
+           --dev skips the size optimizations for a quicker rebuild
   watch    rebuild the site and restart it whenever app, server or style changes
   setup    only install the missing tools (wasm32 target, npm packages)
 ";
@@ -33,8 +36,15 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo::run(),
         Some("test") => test::run(&args[1..]),
-        Some("build") => tools::ensure_all().and_then(|()| bundle::build_all()),
-        Some("site") => tools::ensure_all().and_then(|()| bundle::build_site()),
+        Some("build") => tools::ensure_all().and_then(|()| bundle::build_all(Bundle::Release)),
+        Some("site") => {
+            let bundle = if args.iter().any(|arg| arg == "--dev") {
+                Bundle::Dev
+            } else {
+                Bundle::Release
+            };
+            tools::ensure_all().and_then(|()| bundle::build_site(bundle))
+        }
         Some("watch") => watch::run(),
         Some("setup") => tools::ensure_all(),
         _ => {

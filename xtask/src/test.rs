@@ -25,10 +25,11 @@ pub fn run(args: &[String]) -> Result<()> {
                 .args(["test", "--workspace", "--exclude", "xtask"])
                 .current_dir(crate::root()),
         )?;
+        demo_content()?;
     }
 
     if e2e {
-        bundle::build_site()?;
+        bundle::build_site(bundle::Bundle::Release)?;
         process::run(
             Command::new("node")
                 .args(["--test", "--test-concurrency=1", "end2end/"])

@@ -23,7 +23,7 @@ pub fn run() -> Result<()> {
     let mut children = Children::default();
 
     loop {
-        match bundle::build_all().and_then(|()| demo::start(&mut children)) {
+        match bundle::build_all(bundle::Bundle::Dev).and_then(|()| demo::start(&mut children)) {
             Ok(()) => eprintln!("xtask: serving on http://localhost:3000/, watching for changes"),
             Err(error) => eprintln!("xtask: {error:#}\nxtask: waiting for the next change"),
         }
