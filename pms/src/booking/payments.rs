@@ -169,7 +169,7 @@ pub fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Checks card details, naming each bad field. `today` is (year, month) in UTC.
