@@ -9,6 +9,8 @@
 pub mod credentials;
 mod profile;
 mod store;
+#[cfg(test)]
+mod store_tests;
 
 pub use credentials::{ApiKey, SecretKey};
 pub use profile::{ProfileError, TenantProfile};
