@@ -1,6 +1,6 @@
-//! Bookings: `POST /bookings` (from a quote, idempotent), `GET
-//! /bookings/{bookingId}`, and the guest's `POST /bookings/lookup` and
-//! `POST /bookings/cancel`.
+//! Bookings: `POST /bookings` (from a quote, idempotent) and `GET
+//! /bookings/{bookingId}`; the guest's look-up and cancellation are in
+//! [`super::guests`].
 //!
 //! A new booking is `held`: its nights are written to `booked_nights` in the
 //! same transaction as the booking, and that table's primary key on
@@ -15,8 +15,8 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use doorstep::api::Envelope;
 use doorstep::booking::{
-    Booking, BookingLookup, BookingRequest, BookingStatus, Date, GuestDetails, PaymentSummary,
-    PriceBreakdown, Refund,
+    Booking, BookingRequest, BookingStatus, Date, GuestDetails, PaymentSummary, PriceBreakdown,
+    Refund,
 };
 use sha2::{Digest as _, Sha256};
 use sqlx::Row as _;
@@ -30,11 +30,11 @@ use super::input::{
     FieldErrors, JsonBody, check_email, check_phone, check_text, dates_taken, is_plausible_key,
     refused,
 };
-use super::payments::{Charge, provider};
-use super::pricing::{days_between, nights};
+use super::payments::Charge;
+use super::pricing::nights;
 use super::quotes::{self, rfc3339};
 use super::settings::BookingSettings;
-use super::store::{self, today_in};
+use super::store;
 
 /// The header that makes `POST /bookings` safe to retry.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -67,7 +67,7 @@ pub struct StoredBooking {
     pub created_at: i64,
 }
 
-const BOOKING_COLUMNS: &str = "booking_id, tenant_id, reference, listing_id, check_in, \
+pub(super) const BOOKING_COLUMNS: &str = "booking_id, tenant_id, reference, listing_id, check_in, \
     check_out, guests, guest_name, guest_email, guest_email_key, guest_phone, arrival_notes, \
     price, currency, total, due_now, amount_paid, status, hold_expires_at, request_hash, \
     refund_amount, refund_percent, created_at";
@@ -85,7 +85,8 @@ impl StoredBooking {
         }
     }
 
-    fn date(&self, text: &str) -> Result<Date, ApiError> {
+    /// Parses one of the row's date columns.
+    pub(super) fn date(&self, text: &str) -> Result<Date, ApiError> {
         text.parse()
             .map_err(|_| ApiError::internal(&format!("booking {}: bad date", self.booking_id)))
     }
@@ -252,7 +253,9 @@ enum HoldOutcome {
 /// lock up front, so concurrent bookings queue (within the busy timeout)
 /// instead of failing to upgrade a read lock; PostgreSQL relies on the
 /// primary key, whose second inserter waits for the first to commit.
-async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>, ApiError> {
+pub(super) async fn begin_write(
+    db: &Db,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, ApiError> {
     let tx = match db.engine() {
         Engine::Sqlite => db.pool().begin_with("BEGIN IMMEDIATE").await?,
         Engine::Postgres => db.pool().begin().await?,
@@ -367,7 +370,8 @@ pub(super) fn new_reference() -> String {
     format!("DS-{code}")
 }
 
-fn email_key(email: &str) -> String {
+/// The form of an e-mail address the guest look-up compares.
+pub(super) fn email_key(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
@@ -495,7 +499,8 @@ pub async fn confirm(
     Ok(true)
 }
 
-async fn insert_payment(
+/// Records a charge or refund of a booking.
+pub(super) async fn insert_payment(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     booking: &StoredBooking,
     kind: &str,
@@ -533,165 +538,6 @@ pub async fn show(
 ) -> Result<Json<Envelope<Booking>>, ApiError> {
     let booking = view(&state.db, &tenant.tenant_id, &booking_id).await?;
     Ok(Json(Envelope::new(booking)))
-}
-
-fn check_lookup(lookup: &BookingLookup) -> Result<(), ApiError> {
-    let mut errors = FieldErrors::default();
-    if lookup.reference.trim().is_empty() || lookup.reference.chars().count() > 40 {
-        errors.add("reference", "must be a booking reference");
-    }
-    if lookup.email.trim().is_empty() || lookup.email.chars().count() > 254 {
-        errors.add("email", "must be an e-mail address");
-    }
-    errors.finish()
-}
-
-/// The booking matching a guest's reference and e-mail. A wrong e-mail
-/// and an unknown reference answer the same 404, so the look-up cannot
-/// confirm that a reference exists.
-async fn find_for_guest(
-    db: &Db,
-    tenant_id: &str,
-    lookup: &BookingLookup,
-) -> Result<StoredBooking, ApiError> {
-    let (reference, email) = (lookup.reference.trim(), lookup.email.trim());
-    if !is_plausible_key(reference) || !is_plausible_key(email) {
-        return Err(ApiError::not_found(
-            "no booking matches this reference and e-mail",
-        ));
-    }
-    let sql = format!(
-        "SELECT {BOOKING_COLUMNS} FROM bookings \
-         WHERE tenant_id = $1 AND reference = $2 AND guest_email_key = $3"
-    );
-    sqlx::query_as::<_, StoredBooking>(sqlx::AssertSqlSafe(sql))
-        .bind(tenant_id)
-        .bind(lookup.reference.trim().to_uppercase())
-        .bind(email_key(&lookup.email))
-        .fetch_optional(db.pool())
-        .await?
-        .ok_or_else(|| ApiError::not_found("no booking matches this reference and e-mail"))
-}
-
-/// `POST /v1/clients/bookings/lookup`: a guest finds their booking.
-pub async fn lookup(
-    State(state): State<AppState>,
-    tenant: CurrentTenant,
-    JsonBody(request): JsonBody<BookingLookup>,
-) -> Result<Json<Envelope<Booking>>, ApiError> {
-    check_lookup(&request)?;
-    let booking = find_for_guest(&state.db, &tenant.tenant_id, &request).await?;
-    let view = view(&state.db, &tenant.tenant_id, &booking.booking_id).await?;
-    Ok(Json(Envelope::new(view)))
-}
-
-/// `POST /v1/clients/bookings/cancel`: a guest cancels; a paid booking is
-/// refunded the share its cancellation policy gives for the notice given.
-pub async fn cancel(
-    State(state): State<AppState>,
-    tenant: CurrentTenant,
-    JsonBody(request): JsonBody<BookingLookup>,
-) -> Result<Json<Envelope<Booking>>, ApiError> {
-    check_lookup(&request)?;
-    let booking = find_for_guest(&state.db, &tenant.tenant_id, &request).await?;
-    let listing = store::listing(&state.db, &tenant.tenant_id, &booking.listing_id).await?;
-    let now = now_millis();
-
-    let status = booking.status(now);
-    if !matches!(status, BookingStatus::Held | BookingStatus::Confirmed) {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "not_cancellable",
-            format!("This booking is already {}.", status.as_str()),
-        ));
-    }
-    let today = today_in(&listing.detail.time_zone);
-    let check_in = booking.date(&booking.check_in)?;
-    if today >= booking.date(&booking.check_out)? {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "not_cancellable",
-            "This stay is already over.",
-        ));
-    }
-
-    let percent = listing
-        .plan
-        .cancellation_policy
-        .refund_percent(days_between(today, check_in));
-    let refund = booking.amount_paid * i64::from(percent) / 100;
-    let refund_reference = match (refund > 0, charge_reference(&state.db, &booking).await?) {
-        (true, Some(charge)) => Some(
-            provider()
-                .refund(&charge.provider_reference, refund)
-                .await
-                .map(|reference| Charge {
-                    provider_reference: reference,
-                    ..charge
-                })
-                .map_err(|e| {
-                    ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.code(), e.to_string())
-                })?,
-        ),
-        _ => None,
-    };
-
-    let mut tx = begin_write(&state.db).await?;
-    let updated = sqlx::query(
-        "UPDATE bookings SET status = 'cancelled', refund_amount = $1, refund_percent = $2, \
-         hold_expires_at = NULL, updated_at = $3 WHERE booking_id = $4 AND status = $5",
-    )
-    .bind(refund)
-    .bind(i64::from(percent))
-    .bind(now)
-    .bind(&booking.booking_id)
-    .bind(&booking.status)
-    .execute(&mut *tx)
-    .await?;
-    if updated.rows_affected() != 1 {
-        return Err(ApiError::conflict(
-            "the booking changed meanwhile; please try again",
-        ));
-    }
-    sqlx::query("DELETE FROM booked_nights WHERE booking_id = $1")
-        .bind(&booking.booking_id)
-        .execute(&mut *tx)
-        .await?;
-    if let Some(refund_charge) = &refund_reference {
-        let provider_name = provider().name();
-        insert_payment(
-            &mut tx,
-            &booking,
-            "refund",
-            provider_name,
-            refund_charge,
-            refund,
-            now,
-        )
-        .await?;
-    }
-    tx.commit().await?;
-
-    let view = view(&state.db, &tenant.tenant_id, &booking.booking_id).await?;
-    Ok(Json(Envelope::new(view)))
-}
-
-async fn charge_reference(db: &Db, booking: &StoredBooking) -> Result<Option<Charge>, ApiError> {
-    let row = sqlx::query(
-        "SELECT provider_reference, brand, last4 FROM payments \
-         WHERE booking_id = $1 AND kind = 'charge' ORDER BY created_at DESC LIMIT 1",
-    )
-    .bind(&booking.booking_id)
-    .fetch_optional(db.pool())
-    .await?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    Ok(Some(Charge {
-        provider_reference: row.try_get("provider_reference")?,
-        brand: row.try_get("brand")?,
-        last4: row.try_get("last4")?,
-    }))
 }
 
 #[cfg(test)]

@@ -10,7 +10,8 @@
 //! |---|---|
 //! | `GET /listings`, `GET /listings/{listing}`, `GET /listings/{listing}/calendar` | [`listings`] |
 //! | `POST /quotes`, `GET /quotes/{quoteId}` | [`quotes`] |
-//! | `POST /bookings`, `GET /bookings/{bookingId}`, `POST /bookings/lookup`, `POST /bookings/cancel` | [`bookings`] |
+//! | `POST /bookings`, `GET /bookings/{bookingId}` | [`bookings`] |
+//! | `POST /bookings/lookup`, `POST /bookings/cancel` | [`guests`] |
 //! | `POST /bookings/{bookingId}/payments` | [`payments`] |
 
 use axum::Router;
@@ -19,6 +20,7 @@ use axum::routing::{get, post};
 use crate::app::AppState;
 
 pub mod bookings;
+pub mod guests;
 pub mod input;
 pub mod listings;
 pub mod openapi;
@@ -41,8 +43,8 @@ pub fn routes() -> Router<AppState> {
         .route("/quotes", post(quotes::create))
         .route("/quotes/{quote_id}", get(quotes::show))
         .route("/bookings", post(bookings::create))
-        .route("/bookings/lookup", post(bookings::lookup))
-        .route("/bookings/cancel", post(bookings::cancel))
+        .route("/bookings/lookup", post(guests::lookup))
+        .route("/bookings/cancel", post(guests::cancel))
         .route("/bookings/{booking_id}", get(bookings::show))
         .route("/bookings/{booking_id}/payments", post(payments::pay))
 }
