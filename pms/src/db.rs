@@ -41,7 +41,7 @@ pub enum DbError {
     #[error("DATABASE_URL must start with sqlite: or postgres:// (got scheme {0:?})")]
     UnsupportedUrl(String),
     /// The engine refused the connection.
-    #[error("could not connect to the database: {0}")]
+    #[error("could not connect to the database named by DATABASE_URL: {0}")]
     Connect(#[source] sqlx::Error),
     /// A migration failed.
     #[error("could not migrate the database: {0}")]
