@@ -53,14 +53,40 @@ impl BookingSettings {
 }
 
 fn seconds(name: &str, default: Duration) -> Duration {
-    match std::env::var(name) {
-        Err(_) => default,
-        Ok(text) => match text.trim().parse::<u64>() {
-            Ok(secs) if (1..=7 * 24 * 3600).contains(&secs) => Duration::from_secs(secs),
-            _ => {
-                tracing::warn!(setting = name, "ignored: must be 1 to 604800 seconds");
-                default
-            }
-        },
+    let value = std::env::var(name).ok();
+    seconds_from(value.as_deref(), default).unwrap_or_else(|| {
+        tracing::warn!(setting = name, "ignored: must be 1 to 604800 seconds");
+        default
+    })
+}
+
+/// The duration a setting's text names: the default when unset, `None`
+/// when set to anything but 1 to 604800 (a week) whole seconds.
+fn seconds_from(value: Option<&str>, default: Duration) -> Option<Duration> {
+    let Some(text) = value else {
+        return Some(default);
+    };
+    match text.trim().parse::<u64>() {
+        Ok(secs) if (1..=7 * 24 * 3600).contains(&secs) => Some(Duration::from_secs(secs)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lifetime_setting_is_whole_seconds_up_to_a_week() {
+        let default = Duration::from_secs(900);
+
+        assert_eq!(seconds_from(None, default), Some(default));
+        assert_eq!(
+            seconds_from(Some(" 60 "), default),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(seconds_from(Some("0"), default), None);
+        assert_eq!(seconds_from(Some("1.5"), default), None);
+        assert_eq!(seconds_from(Some("604801"), default), None);
     }
 }
