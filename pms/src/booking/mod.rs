@@ -32,7 +32,7 @@ pub mod settings;
 pub mod store;
 
 pub use openapi::openapi_paths;
-pub use seed::{seed_demo, seed_tenant};
+pub use seed::{seed_demo, seed_tenant, seed_tenant_on};
 
 /// The booking routes, relative to `/v1/clients`.
 pub fn routes() -> Router<AppState> {

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use anyhow::{Context as _, bail};
 use doorstep::booking::{
-    CancellationPolicy, HouseRules, ListingDetail, Location, PaymentPolicy, Photo, TimeWindow,
+    CancellationPolicy, Date, HouseRules, ListingDetail, Location, PaymentPolicy, Photo, TimeWindow,
 };
 use serde::Deserialize;
 
@@ -172,14 +172,35 @@ pub async fn seed_demo(db: &Db, tenants: &[DemoTenant]) -> anyhow::Result<()> {
 pub async fn seed_tenant(db: &Db, tenant_id: &str, source: &str) -> anyhow::Result<SeedSummary> {
     let file: DataFile = serde_json::from_str(source).context("reading the data file")?;
     let today = today_in(&file.tenant.time_zone);
+    seed_file(db, tenant_id, &file, today).await
+}
+
+/// [`seed_tenant`] with relative dates counted from `today`, so a test can
+/// pin the day its offsets are counted from (and not flake at midnight).
+pub async fn seed_tenant_on(
+    db: &Db,
+    tenant_id: &str,
+    source: &str,
+    today: Date,
+) -> anyhow::Result<SeedSummary> {
+    let file: DataFile = serde_json::from_str(source).context("reading the data file")?;
+    seed_file(db, tenant_id, &file, today).await
+}
+
+async fn seed_file(
+    db: &Db,
+    tenant_id: &str,
+    file: &DataFile,
+    today: Date,
+) -> anyhow::Result<SeedSummary> {
     let now = now_millis();
     let mut summary = SeedSummary::default();
     let mut tx = db.pool().begin().await?;
 
     for (position, part) in file.listings.iter().enumerate() {
         let listing_id = uuid::Uuid::new_v4().to_string();
-        let plan = rate_plan(&file, part)?;
-        let detail = listing_detail(&file, part, &plan, &listing_id);
+        let plan = rate_plan(file, part)?;
+        let detail = listing_detail(file, part, &plan, &listing_id);
 
         sqlx::query(
             "INSERT INTO listings (listing_id, tenant_id, slug, position, details, rate_plan, \

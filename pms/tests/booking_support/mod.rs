@@ -6,7 +6,7 @@
 
 use doorstep::booking::{Date, ListingSummary, Page};
 use doorstep::headers;
-use doorstep_pms::booking::seed_tenant;
+use doorstep_pms::booking::seed_tenant_on;
 use doorstep_pms::testing::{TestApp, TestTenant};
 use jiff::civil::Date as CivilDate;
 use reqwest::{Method, StatusCode};
@@ -18,9 +18,12 @@ pub const TIME_ZONE: &str = "Europe/Lisbon";
 /// The card numbers of the simulated provider.
 pub use doorstep::booking::test_cards;
 
-/// Today in the fixture's time zone.
+/// Today in the fixture's time zone, read once per test process so that
+/// every offset of a test (and the seeded fixture) counts from the same
+/// day even if midnight passes while it runs.
 pub fn today() -> Date {
-    jiff::Timestamp::now().in_tz(TIME_ZONE).unwrap().date()
+    static TODAY: std::sync::OnceLock<Date> = std::sync::OnceLock::new();
+    *TODAY.get_or_init(|| jiff::Timestamp::now().in_tz(TIME_ZONE).unwrap().date())
 }
 
 /// Today plus `days`.
@@ -183,7 +186,7 @@ impl Guest {
     /// Makes a tenant, seeds the fixture into it, and signs in.
     pub async fn new(app: &TestApp, name: &str) -> Guest {
         let tenant = app.create_tenant(name).await;
-        seed_tenant(app.db(), &tenant.tenant_id, &fixture())
+        seed_tenant_on(app.db(), &tenant.tenant_id, &fixture(), today())
             .await
             .expect("fixture seeds");
         let signature = app.signature(&tenant).await;
