@@ -1,6 +1,5 @@
 //! The `doorstep-pms` command line: the service and the operator commands.
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -230,10 +229,8 @@ async fn listen(state: AppState) -> anyhow::Result<()> {
     println!("doorstep-pms listening on http://{local}");
     tracing::info!(addr = %local, "listening");
 
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let timeout = state.settings.header_read_timeout;
+    crate::server::serve(listener, router(state), timeout, shutdown_signal()).await;
     Ok(())
 }
 

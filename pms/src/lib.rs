@@ -40,6 +40,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod openapi;
+pub mod server;
 pub mod settings;
 pub mod telemetry;
 pub mod tenants;

@@ -46,6 +46,9 @@ pub struct Settings {
     /// `PMS_MAX_HEADER_BYTES`: the largest total of request header names
     /// and values (default 16384); larger requests get 431.
     pub max_header_bytes: usize,
+    /// `PMS_HEADER_READ_TIMEOUT_MS`: how long a client may take to send a
+    /// request's headers before the connection is closed (default 10000).
+    pub header_read_timeout: Duration,
 }
 
 /// Token-bucket limits on signature issuing.
@@ -85,6 +88,7 @@ impl Default for Settings {
             },
             trusted_proxies: Vec::new(),
             max_header_bytes: 16 * 1024,
+            header_read_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -144,6 +148,10 @@ impl Settings {
                 "PMS_MAX_HEADER_BYTES",
                 defaults.max_header_bytes,
             )?,
+            header_read_timeout: get("PMS_HEADER_READ_TIMEOUT_MS")
+                .map(|v| parse::<u64>(&v, "PMS_HEADER_READ_TIMEOUT_MS").map(Duration::from_millis))
+                .transpose()?
+                .unwrap_or(defaults.header_read_timeout),
         };
         settings.validate()?;
         Ok(settings)
@@ -173,6 +181,12 @@ impl Settings {
         if self.rate_limit.per_address_per_minute == 0 {
             return Err(SettingsError {
                 name: "PMS_SIGNATURE_RATE_PER_ADDRESS",
+                problem: "must be at least 1".into(),
+            });
+        }
+        if self.header_read_timeout.is_zero() {
+            return Err(SettingsError {
+                name: "PMS_HEADER_READ_TIMEOUT_MS",
                 problem: "must be at least 1".into(),
             });
         }

@@ -125,10 +125,14 @@ impl TestApp {
             .await
             .expect("bind port 0");
         let addr = listener.local_addr().expect("local address");
-        let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-        let server = tokio::spawn(async move {
-            axum::serve(listener, app).await.expect("test server runs");
-        });
+        let app = router(state.clone());
+        let timeout = state.settings.header_read_timeout;
+        let server = tokio::spawn(crate::server::serve(
+            listener,
+            app,
+            timeout,
+            std::future::pending(),
+        ));
 
         TestApp {
             addr,

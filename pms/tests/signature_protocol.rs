@@ -1013,3 +1013,39 @@ async fn unknown_paths_under_v1_clients_need_credentials_first(engine: TestEngin
     assert!(doc["paths"]["/v1/clients/me"]["get"].is_object());
     app.stop().await;
 }
+
+// --- transport ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_client_that_sends_its_headers_too_slowly_is_disconnected() {
+    let app = TestApp::spawn_with(TestEngine::Sqlite, |s| {
+        s.header_read_timeout = Duration::from_millis(300);
+    })
+    .await;
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    stream
+        .write_all(b"GET /v1/clients/me HTTP/1.1\r\nhost: x\r\n")
+        .await
+        .unwrap();
+
+    // Never finish the headers; the server must end the connection.
+    let mut buf = [0u8; 1024];
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => continue,
+            }
+        }
+    })
+    .await;
+    assert!(
+        ended.is_ok(),
+        "the connection is closed after the header-read timeout"
+    );
+
+    // Complete requests are unaffected.
+    let tenant = app.create_tenant("Alice Stays").await;
+    app.signature(&tenant).await;
+    app.stop().await;
+}
