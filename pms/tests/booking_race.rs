@@ -115,3 +115,42 @@ async fn the_database_itself_refuses_a_second_claim_on_a_night_on_sqlite() {
 async fn the_database_itself_refuses_a_second_claim_on_a_night_on_postgres() {
     the_database_itself_refuses_a_second_claim_on_a_night(TestEngine::Postgres).await;
 }
+
+async fn concurrent_payments_of_one_booking_confirm_it_once(engine: TestEngine) {
+    let app = TestApp::spawn(engine).await;
+    let guest = Arc::new(Guest::new(&app, "Payment Stays").await);
+    let quote = guest.quote("sea-view", day(80), day(83), 2).await;
+    let booking = guest.book(quote["id"].as_str().unwrap(), "pay-race").await;
+    let booking_id = booking.data()["id"].as_str().unwrap().to_owned();
+
+    let mut payers = tokio::task::JoinSet::new();
+    for _ in 0..5 {
+        let (guest, booking_id) = (Arc::clone(&guest), booking_id.clone());
+        payers.spawn(async move { guest.pay(&booking_id, test_cards::SUCCESS).await });
+    }
+    let replies = payers.join_all().await;
+
+    assert_eq!(replies.iter().filter(|r| r.status == 200).count(), 1);
+    for other in replies.iter().filter(|r| r.status != 200) {
+        assert_eq!((other.status.as_u16(), other.code()), (409, "already_paid"));
+    }
+    let charges: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM payments WHERE booking_id = $1 AND kind = 'charge'",
+    )
+    .bind(&booking_id)
+    .fetch_one(app.db().pool())
+    .await
+    .unwrap();
+    assert_eq!(charges, 1);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_payments_of_one_booking_confirm_it_once_on_sqlite() {
+    concurrent_payments_of_one_booking_confirm_it_once(TestEngine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_payments_of_one_booking_confirm_it_once_on_postgres() {
+    concurrent_payments_of_one_booking_confirm_it_once(TestEngine::Postgres).await;
+}

@@ -5,7 +5,7 @@
 //! Written by hand next to the handlers so that a change of behaviour and
 //! of its description land together; `openapi_matches_the_handlers` in the
 //! tests below checks that every route is described. Schemas (in
-//! [`schemas`]) are inlined rather than put under `components`, so this
+//! `schemas`) are inlined rather than put under `components`, so this
 //! module adds paths only.
 
 use doorstep::booking::{ListingSort, MAX_CALENDAR_DAYS, MAX_PAGE_SIZE, MAX_STAY_NIGHTS};

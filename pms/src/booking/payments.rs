@@ -233,12 +233,19 @@ pub async fn pay(
 
     let confirmed = bookings::confirm(&state.db, &booking, &charge, provider.name()).await?;
     if !confirmed {
-        // The hold lapsed (or a second payment won) while the card was being
-        // charged: give the money back rather than confirm a lost hold.
-        let _ = provider
+        // The hold lapsed, or a concurrent payment confirmed first, while the
+        // card was being charged: give this charge back and say which.
+        if provider
             .refund(&charge.provider_reference, booking.due_now)
-            .await;
-        return Err(hold_lapsed());
+            .await
+            .is_err()
+        {
+            tracing::error!(booking.id = %booking.booking_id, "refund of an unused charge failed");
+        }
+        let now = bookings::find_by_id(&state.db, &tenant.tenant_id, &booking_id).await?;
+        return Err(ensure_payable(&now, now_millis())
+            .err()
+            .unwrap_or_else(hold_lapsed));
     }
 
     let view = bookings::view(&state.db, &tenant.tenant_id, &booking.booking_id).await?;
