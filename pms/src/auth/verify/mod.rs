@@ -439,7 +439,7 @@ mod tests {
 
     use axum::Router;
     use axum::body::Body;
-    use axum::http::{Request, StatusCode};
+    use axum::http::{HeaderValue, Request, StatusCode};
     use axum::routing::get;
     use doorstep::signature::{format_timestamp, sign};
     use tower::ServiceExt as _;
@@ -538,6 +538,59 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+
+    /// Whatever bytes a client puts in the credential headers (any that
+    /// HTTP allows), verification answers a refusal and never panics.
+    #[test]
+    fn arbitrary_header_bytes_are_refused_without_panicking() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let (verifier, tenant) = runtime.block_on(verifier_with_tenant());
+        // Any byte HTTP lets through in a header value: not a control
+        // character other than tab, not DEL. Lengths straddle the 512-byte
+        // limit now and then.
+        let value = prop_oneof![
+            4 => proptest::collection::vec(any::<u8>(), 0..64),
+            1 => proptest::collection::vec(any::<u8>(), 500..530),
+        ]
+        .prop_map(|bytes| {
+            let allowed = |b: u8| match b {
+                b'\t' | 0x20..=0x7e | 0x80..=0xff => b,
+                0x7f => b'~',
+                other => other + 0x20,
+            };
+            bytes.into_iter().map(allowed).collect::<Vec<u8>>()
+        });
+        let strategy = (
+            proptest::collection::vec(value, 4),
+            proptest::option::of(0usize..4),
+            any::<bool>(),
+        );
+
+        let mut runner = TestRunner::new(Config::with_cases(300));
+        let outcome = runner.run(&strategy, |(values, duplicate, real_client_id)| {
+            let mut headers = HeaderMap::new();
+            for (name, value) in CREDENTIAL_HEADERS.iter().zip(&values) {
+                headers.append(name, HeaderValue::from_bytes(value).unwrap());
+            }
+            // With a real client ID the checks past the first one run too.
+            if real_client_id {
+                headers.insert(&CREDENTIAL_HEADERS[0], tenant.client_id.parse().unwrap());
+            }
+            if let Some(index) = duplicate {
+                let copy = headers[&CREDENTIAL_HEADERS[index]].clone();
+                headers.append(&CREDENTIAL_HEADERS[index], copy);
+            }
+            prop_assert!(runtime.block_on(verifier.verify(&headers)).is_err());
+            Ok(())
+        });
+        outcome.unwrap();
     }
 
     #[tokio::test]
