@@ -593,6 +593,43 @@ mod tests {
         outcome.unwrap();
     }
 
+    /// Changing any one byte of the client ID, API key, signature or
+    /// timestamp of a valid request makes it fail, whether or not the
+    /// valid request was seen (and remembered) before.
+    #[test]
+    fn any_single_byte_change_to_a_valid_request_is_refused() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, TestRunner};
+
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let (verifier, tenant) = runtime.block_on(verifier_with_tenant());
+        let valid = signed_request(&tenant, "/").headers().clone();
+        assert!(runtime.block_on(verifier.verify(&valid)).is_ok());
+
+        let strategy = (0usize..4, any::<prop::sample::Index>(), 0x21u8..0x7f);
+        let mut runner = TestRunner::new(Config::with_cases(400));
+        let outcome = runner.run(&strategy, |(header, position, replacement)| {
+            let name = &CREDENTIAL_HEADERS[header];
+            let mut bytes = valid[name].as_bytes().to_vec();
+            let i = position.index(bytes.len());
+            prop_assume!(bytes[i] != replacement);
+            bytes[i] = replacement;
+
+            let mut headers = valid.clone();
+            headers.insert(name, HeaderValue::from_bytes(&bytes).unwrap());
+            prop_assert!(runtime.block_on(verifier.verify(&headers)).is_err());
+            Ok(())
+        });
+        outcome.unwrap();
+        assert!(
+            runtime.block_on(verifier.verify(&valid)).is_ok(),
+            "the original still passes"
+        );
+    }
+
     #[tokio::test]
     async fn a_remembered_signature_is_still_refused_once_expired_by_the_clock() {
         let (verifier, tenant) = verifier_with_tenant().await;
