@@ -426,10 +426,7 @@ impl TenantStore {
             Err(other) => return Err(other),
         };
         let tenant_id: String = row.try_get("tenant_id")?;
-        let unseal = |e: UnsealError| {
-            let _ = e;
-            StoreError::Unseal(client_id.to_owned())
-        };
+        let unseal = |_: UnsealError| StoreError::Unseal(client_id.to_owned());
 
         let secret = self
             .master_key

@@ -41,7 +41,7 @@ use std::time::Duration;
 use axum::http::{HeaderMap, HeaderName};
 use axum::response::{IntoResponse, Response};
 use doorstep::headers;
-use doorstep::signature::{is_api_key_for, is_client_id, parse_timestamp, verify};
+use doorstep::signature::{SignatureError, is_api_key_for, is_client_id, parse_timestamp, verify};
 use jiff::{SignedDuration, Timestamp};
 
 pub use layer::{VerifySignature, VerifySignatureLayer};
@@ -364,13 +364,14 @@ fn check_signature(
         tenant_id,
     );
 
-    let error = match current {
+    match current {
         Ok(()) => return Ok(None),
-        Err(doorstep::signature::SignatureError::Malformed) => {
+        Err(SignatureError::Malformed) => {
             return Err(Rejection::Unauthorized(Reason::MalformedSignature));
         }
-        Err(error) => error,
-    };
+        // Well-formed: the previous secret may still match.
+        Err(SignatureError::Mismatch | SignatureError::BadSalt) => {}
+    }
 
     if let Some((previous, until)) = &credentials.previous_secret {
         let in_overlap = now.as_millisecond() < *until;
@@ -392,7 +393,6 @@ fn check_signature(
         }
     }
 
-    let _ = error;
     Err(Rejection::Unauthorized(Reason::SignatureMismatch))
 }
 
