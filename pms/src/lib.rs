@@ -19,6 +19,8 @@
 //!   and `QueryRejection`.
 //! - [`auth::CurrentTenant`] is the only way a handler learns its tenant:
 //!   take it as an extractor and scope every query by `tenant.tenant_id`.
+//!   (The layer stores it in the request extensions as
+//!   `Arc<CurrentTenant>`; a test that bypasses the layer inserts that.)
 //! - [`app::router`] nests `crate::booking::routes()` (a
 //!   `Router<AppState>` with paths relative to `/v1/clients`, e.g.
 //!   `/listings`) behind [`auth::VerifySignatureLayer`], and adds
@@ -26,6 +28,8 @@
 //! - Demo mode calls `crate::booking::seed_demo(&db, &tenants)` with the
 //!   three demo tenants ([`demo::DemoTenant`], slugs `bali`, `lisbon`,
 //!   `alps`) after creating them.
+//! - [`server::serve`] is the accept loop (header-read timeout, graceful
+//!   shutdown, `ConnectInfo<SocketAddr>` on every request).
 //! - Tests: with the `testing` feature (on for this crate's own tests),
 //!   `testing::TestApp` spawns the service on port 0 against SQLite or a
 //!   fresh PostgreSQL database and makes tenants with known credentials.
