@@ -9,7 +9,12 @@
 //! - **site**: `POST /api/listings` to the site, which takes the signature
 //!   from its cache, calls the platform, and answers the browser.
 //!
-//! The difference of the two latency distributions is the site's overhead.
+//! - **bare proxy**: the same platform request forwarded by an axum server
+//!   that does nothing else, the floor for any server in between.
+//!
+//! The difference of the latency distributions is the site's overhead; the
+//! difference to the bare proxy is what the site's own work costs on top of
+//! the extra network hop.
 //!
 //! ```text
 //! cargo build --release -p doorstep-pms
@@ -24,7 +29,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use doorstep_site::{settings::Settings, site};
+use doorstep_site::{ops::metrics::Metrics, settings::Settings, site};
 
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -44,7 +49,7 @@ async fn main() -> anyhow::Result<()> {
     let concurrency = args.get(1).copied().unwrap_or(8);
 
     let (platform_url, tenant, mut platform) = start_platform().await?;
-    let site_url = start_site(&platform_url, &tenant).await?;
+    let (site_url, metrics) = start_site(&platform_url, &tenant).await?;
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
         .build()?;
@@ -83,31 +88,65 @@ async fn main() -> anyhow::Result<()> {
         }
     };
 
-    // Warm both paths (connections, caches, the site's signature).
+    let bare_url = start_bare_proxy(direct.clone()).await?;
+    let via_bare = {
+        let (http, url) = (http.clone(), bare_url);
+        move || {
+            http.post(format!("{url}/"))
+                .body(r#"{"search":{"page":1,"pageSize":6}}"#)
+        }
+    };
+
+    // Warm every path (connections, caches, the site's signature).
     run(&direct, 500, concurrency).await?;
+    run(&via_bare, 500, concurrency).await?;
     run(&via_site, 500, concurrency).await?;
 
     println!("{requests} requests per path, concurrency {concurrency}");
-    let mut direct_all = Vec::new();
-    let mut site_all = Vec::new();
-    // Alternate rounds so both paths see the same machine conditions.
+    let (mut direct_all, mut bare_all, mut site_all) = (Vec::new(), Vec::new(), Vec::new());
+    // Alternate rounds so every path sees the same machine conditions.
     for _ in 0..5 {
         direct_all.extend(run(&direct, requests / 5, concurrency).await?);
+        bare_all.extend(run(&via_bare, requests / 5, concurrency).await?);
         site_all.extend(run(&via_site, requests / 5, concurrency).await?);
     }
-    let (d, s) = (percentiles(&mut direct_all), percentiles(&mut site_all));
+    let d = percentiles(&mut direct_all);
+    let b = percentiles(&mut bare_all);
+    let s = percentiles(&mut site_all);
+    let row = |name: &str, p: (f64, f64, f64)| {
+        println!("{name:<22} {:>8.3} {:>8.3} {:>8.3}", p.0, p.1, p.2);
+    };
+    println!("{:<22} {:>8} {:>8} {:>8}", "", "p50 ms", "p90 ms", "p99 ms");
+    row("direct to platform", d);
+    row("through a bare proxy", b);
+    row("through the site", s);
+    row("site - direct", (s.0 - d.0, s.1 - d.1, s.2 - d.2));
+    row("site - bare proxy", (s.0 - b.0, s.1 - b.1, s.2 - b.2));
+
+    // Inside the site: its whole handling of a request (middleware, server
+    // function, JSON both ways) minus the platform call it waited for.
+    let text = metrics.encode();
+    let value = |name: &str| -> f64 {
+        text.lines()
+            .find(|line| line.starts_with(name))
+            .and_then(|line| line.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0)
+    };
+    let handled = "doorstep_site_http_request_duration_seconds";
+    let route = "{route=\"/api/listings\",method=\"POST\"}";
+    let called = "doorstep_site_platform_call_duration_seconds";
+    let mean = |sum: f64, count: f64| sum / count.max(1.0) * 1000.0;
     println!(
-        "{:<10} {:>10} {:>10} {:>10}",
-        "", "p50 ms", "p90 ms", "p99 ms"
-    );
-    println!("{:<10} {:>10.3} {:>10.3} {:>10.3}", "direct", d.0, d.1, d.2);
-    println!("{:<10} {:>10.3} {:>10.3} {:>10.3}", "site", s.0, s.1, s.2);
-    println!(
-        "{:<10} {:>10.3} {:>10.3} {:>10.3}",
-        "overhead",
-        s.0 - d.0,
-        s.1 - d.1,
-        s.2 - d.2
+        "inside the site, mean per request: handling {:.3} ms, of which waiting for the platform {:.3} ms",
+        mean(
+            value(&format!("{handled}_sum{route}")),
+            value(&format!("{handled}_count{route}"))
+        ),
+        mean(
+            value(&format!("{called}_sum")),
+            value(&format!("{called}_count"))
+        ),
     );
 
     let _ = platform.kill();
@@ -186,7 +225,38 @@ async fn start_platform() -> anyhow::Result<(String, DemoTenant, std::process::C
     anyhow::bail!("the platform did not start")
 }
 
-async fn start_site(platform_url: &str, tenant: &DemoTenant) -> anyhow::Result<String> {
+/// The floor any proxy pays: an axum server whose one route forwards the
+/// same platform request (signature already held) and returns its body, with
+/// no tenancy, cache, middleware, rendering or JSON handling.
+async fn start_bare_proxy(
+    forward: impl Fn() -> reqwest::RequestBuilder + Clone + Send + Sync + 'static,
+) -> anyhow::Result<String> {
+    let app = axum::Router::new().route(
+        "/",
+        axum::routing::post(move || {
+            let forward = forward.clone();
+            async move {
+                let response = forward()
+                    .send()
+                    .await
+                    .map_err(|_| axum::http::StatusCode::BAD_GATEWAY)?;
+                response
+                    .bytes()
+                    .await
+                    .map_err(|_| axum::http::StatusCode::BAD_GATEWAY)
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    Ok(url)
+}
+
+async fn start_site(
+    platform_url: &str,
+    tenant: &DemoTenant,
+) -> anyhow::Result<(String, Arc<Metrics>)> {
     let pairs = [
         ("APP_CLIENT_ID", tenant.client_id.clone()),
         ("APP_API_KEY", tenant.api_key.clone()),
@@ -199,6 +269,7 @@ async fn start_site(platform_url: &str, tenant: &DemoTenant) -> anyhow::Result<S
             .map(|(_, v)| v.clone())
     })?;
     let site = site::build(&settings)?;
+    let metrics = Arc::clone(&site.metrics);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {
@@ -210,5 +281,5 @@ async fn start_site(platform_url: &str, tenant: &DemoTenant) -> anyhow::Result<S
         .await
         .unwrap();
     });
-    Ok(url)
+    Ok((url, metrics))
 }

@@ -83,7 +83,7 @@ pub struct Metrics {
     pub platform_duration: Histogram,
     /// Redis operations that failed (the cache then works without L2).
     pub redis_errors: Counter,
-    /// 1 while Redis answers, 0 while it does not (absent without Redis).
+    /// 1 while Redis answers, 0 while it does not or is not configured.
     pub redis_up: Gauge,
     /// Requests refused by a rate limit.
     pub rate_limited: Counter,
