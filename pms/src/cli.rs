@@ -230,6 +230,7 @@ async fn listen(state: AppState) -> anyhow::Result<()> {
     tracing::info!(addr = %local, "listening");
 
     let timeout = state.settings.header_read_timeout;
+    crate::booking::sweeper::start(&state.db);
     crate::server::serve(listener, router(state), timeout, shutdown_signal()).await;
     Ok(())
 }

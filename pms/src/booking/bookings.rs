@@ -8,7 +8,8 @@
 //! engine. Whoever commits first wins; everyone else gets a unique-key
 //! violation, answered as 409 `dates_unavailable`. An unpaid hold lapses at
 //! `hold_expires_at`: from then on reads treat its nights as free, and the
-//! next booking of that listing deletes them in its own transaction.
+//! [sweeper](super::sweeper) (or, sooner, the next booking of that listing,
+//! in its own transaction) marks it expired and deletes its nights.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -35,6 +36,7 @@ use super::pricing::nights;
 use super::quotes::{self, rfc3339};
 use super::settings::BookingSettings;
 use super::store;
+use super::sweeper::expire_lapsed_holds;
 
 /// The header that makes `POST /bookings` safe to retry.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -64,13 +66,15 @@ pub struct StoredBooking {
     pub request_hash: Option<String>,
     pub refund_amount: Option<i64>,
     pub refund_percent: Option<i64>,
+    /// `pending` or `done` when a refund is due ([`super::refunds`]).
+    pub refund_status: Option<String>,
     pub created_at: i64,
 }
 
 pub(super) const BOOKING_COLUMNS: &str = "booking_id, tenant_id, reference, listing_id, check_in, \
     check_out, guests, guest_name, guest_email, guest_email_key, guest_phone, arrival_notes, \
     price, currency, total, due_now, amount_paid, status, hold_expires_at, request_hash, \
-    refund_amount, refund_percent, created_at";
+    refund_amount, refund_percent, refund_status, created_at";
 
 impl StoredBooking {
     /// The status as of `now_ms`: a hold past its expiry is `expired` even
@@ -273,7 +277,7 @@ async fn hold(db: &Db, new: &NewBooking<'_>) -> Result<HoldOutcome, ApiError> {
         .map_err(|e| ApiError::internal(&format!("serializing a price: {e}")))?;
     let mut tx = begin_write(db).await?;
 
-    release_lapsed_holds(&mut tx, new.listing_id, new.now).await?;
+    expire_lapsed_holds(&mut tx, Some(new.listing_id), new.now).await?;
 
     let inserted = sqlx::query(
         "INSERT INTO bookings (booking_id, tenant_id, reference, listing_id, quote_id, check_in, \
@@ -329,32 +333,6 @@ async fn hold(db: &Db, new: &NewBooking<'_>) -> Result<HoldOutcome, ApiError> {
 
     tx.commit().await?;
     Ok(HoldOutcome::Held(booking_id))
-}
-
-/// Frees the nights of the listing's lapsed holds and marks them expired.
-async fn release_lapsed_holds(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    listing_id: &str,
-    now: i64,
-) -> Result<(), ApiError> {
-    sqlx::query(
-        "DELETE FROM booked_nights WHERE listing_id = $1 AND booking_id IN \
-         (SELECT booking_id FROM bookings WHERE listing_id = $1 AND status = 'held' \
-          AND hold_expires_at <= $2)",
-    )
-    .bind(listing_id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "UPDATE bookings SET status = 'expired', updated_at = $2 \
-         WHERE listing_id = $1 AND status = 'held' AND hold_expires_at <= $2",
-    )
-    .bind(listing_id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
 }
 
 /// A booking reference: `DS-` and eight characters that cannot be misread

@@ -10,19 +10,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use doorstep::api::Envelope;
 use doorstep::booking::{Booking, BookingLookup, BookingStatus, Date};
-use sqlx::Row as _;
 
 use crate::app::AppState;
 use crate::auth::CurrentTenant;
 use crate::db::{Db, now_millis};
 use crate::error::ApiError;
 
-use super::bookings::{
-    BOOKING_COLUMNS, StoredBooking, begin_write, email_key, insert_payment, view,
-};
+use super::bookings::{BOOKING_COLUMNS, StoredBooking, begin_write, email_key, find_by_id, view};
 use super::input::{FieldErrors, JsonBody, is_plausible_key};
-use super::payments::{Charge, provider};
 use super::pricing::days_between;
+use super::refunds;
 use super::store::{self, today_in};
 
 fn check_lookup(lookup: &BookingLookup) -> Result<(), ApiError> {
@@ -77,6 +74,11 @@ pub async fn lookup(
 
 /// `POST /v1/clients/bookings/cancel`: a guest cancels; a paid booking is
 /// refunded the share its cancellation policy gives for the notice given.
+///
+/// The cancellation is committed before the refund is sent (see
+/// [`super::refunds`]). When the provider fails, the booking stays
+/// cancelled with its refund pending and the answer is 503; asking again
+/// retries the refund at once (the sweeper retries it too).
 pub async fn cancel(
     State(state): State<AppState>,
     tenant: CurrentTenant,
@@ -84,18 +86,48 @@ pub async fn cancel(
 ) -> Result<Json<Envelope<Booking>>, ApiError> {
     check_lookup(&request)?;
     let booking = find_for_guest(&state.db, &tenant.tenant_id, &request).await?;
-    let listing = store::listing(&state.db, &tenant.tenant_id, &booking.listing_id).await?;
-    let today = today_in(&listing.detail.time_zone);
-    ensure_cancellable(&booking, today, now_millis())?;
 
-    let notice = days_between(today, booking.date(&booking.check_in)?);
-    let percent = listing.plan.cancellation_policy.refund_percent(notice);
-    let amount = booking.amount_paid * i64::from(percent) / 100;
-    let refund = refund(&state.db, &booking, amount).await?;
+    let cancelled = if is_refund_pending(&booking) {
+        booking
+    } else {
+        let listing = store::listing(&state.db, &tenant.tenant_id, &booking.listing_id).await?;
+        let today = today_in(&listing.detail.time_zone);
+        ensure_cancellable(&booking, today, now_millis())?;
 
-    record_cancellation(&state.db, &booking, amount, percent, refund.as_ref()).await?;
-    let view = view(&state.db, &tenant.tenant_id, &booking.booking_id).await?;
+        let notice = days_between(today, booking.date(&booking.check_in)?);
+        let percent = listing.plan.cancellation_policy.refund_percent(notice);
+        let amount = booking.amount_paid * i64::from(percent) / 100;
+        let charged = refunds::latest_charge(&state.db, &booking.booking_id)
+            .await?
+            .is_some();
+        let refund_due = charged && amount > 0;
+        record_cancellation(&state.db, &booking, amount, percent, refund_due).await?;
+        find_by_id(&state.db, &tenant.tenant_id, &booking.booking_id).await?
+    };
+
+    if refunds::send_pending(&state.db, &cancelled).await?.is_err() {
+        return Err(refund_delayed());
+    }
+    let view = view(&state.db, &tenant.tenant_id, &cancelled.booking_id).await?;
     Ok(Json(Envelope::new(view)))
+}
+
+/// Whether the booking was cancelled but its refund is still owed.
+fn is_refund_pending(booking: &StoredBooking) -> bool {
+    booking.status == BookingStatus::Cancelled.as_str()
+        && booking.refund_status.as_deref() == Some(refunds::PENDING)
+}
+
+/// The answer when the cancellation stands but the refund could not be
+/// sent yet.
+fn refund_delayed() -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "payment_provider_unavailable",
+        "The booking is cancelled and its dates are released, but the payment provider \
+         could not make the refund yet. It is retried automatically; sending this request \
+         again retries it now.",
+    )
 }
 
 fn ensure_cancellable(booking: &StoredBooking, today: Date, now_ms: i64) -> Result<(), ApiError> {
@@ -114,45 +146,27 @@ fn ensure_cancellable(booking: &StoredBooking, today: Date, now_ms: i64) -> Resu
     Ok(())
 }
 
-/// Refunds `amount` of the booking's charge at the provider; `None` when
-/// nothing is to be refunded.
-async fn refund(db: &Db, booking: &StoredBooking, amount: i64) -> Result<Option<Charge>, ApiError> {
-    let Some(charge) = charge_reference(db, booking).await? else {
-        return Ok(None);
-    };
-    if amount <= 0 {
-        return Ok(None);
-    }
-    let reference = provider()
-        .refund(&charge.provider_reference, amount)
-        .await
-        .map_err(|e| ApiError::new(StatusCode::SERVICE_UNAVAILABLE, e.code(), e.to_string()))?;
-    Ok(Some(Charge {
-        provider_reference: reference,
-        ..charge
-    }))
-}
-
-/// Marks the booking cancelled, frees its nights and records the refund,
-/// in one transaction. FIXME: the refund was already made at the provider;
-/// if this write fails the money is back but the booking still shows as
-/// before. A provider call inside a retryable outbox would close the gap.
+/// Marks the booking cancelled with the refund it is owed, pending when
+/// `refund_due`, and frees its nights, in one transaction. Nothing has been
+/// refunded yet: if this fails, nothing has changed anywhere.
 async fn record_cancellation(
     db: &Db,
     booking: &StoredBooking,
     amount: i64,
     percent: u32,
-    refund: Option<&Charge>,
+    refund_due: bool,
 ) -> Result<(), ApiError> {
     let now = now_millis();
     let mut tx = begin_write(db).await?;
 
     let updated = sqlx::query(
         "UPDATE bookings SET status = 'cancelled', refund_amount = $1, refund_percent = $2, \
-         hold_expires_at = NULL, updated_at = $3 WHERE booking_id = $4 AND status = $5",
+         refund_status = $3, hold_expires_at = NULL, updated_at = $4 \
+         WHERE booking_id = $5 AND status = $6",
     )
     .bind(amount)
     .bind(i64::from(percent))
+    .bind(refund_due.then_some(refunds::PENDING))
     .bind(now)
     .bind(&booking.booking_id)
     .bind(&booking.status)
@@ -168,29 +182,7 @@ async fn record_cancellation(
         .bind(&booking.booking_id)
         .execute(&mut *tx)
         .await?;
-    if let Some(refund) = refund {
-        let provider = provider().name();
-        insert_payment(&mut tx, booking, "refund", provider, refund, amount, now).await?;
-    }
 
     tx.commit().await?;
     Ok(())
-}
-
-async fn charge_reference(db: &Db, booking: &StoredBooking) -> Result<Option<Charge>, ApiError> {
-    let row = sqlx::query(
-        "SELECT provider_reference, brand, last4 FROM payments \
-         WHERE booking_id = $1 AND kind = 'charge' ORDER BY created_at DESC LIMIT 1",
-    )
-    .bind(&booking.booking_id)
-    .fetch_optional(db.pool())
-    .await?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    Ok(Some(Charge {
-        provider_reference: row.try_get("provider_reference")?,
-        brand: row.try_get("brand")?,
-        last4: row.try_get("last4")?,
-    }))
 }

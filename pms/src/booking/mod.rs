@@ -13,6 +13,10 @@
 //! | `POST /bookings`, `GET /bookings/{bookingId}` | [`bookings`] |
 //! | `POST /bookings/lookup`, `POST /bookings/cancel` | [`guests`] |
 //! | `POST /bookings/{bookingId}/payments` | [`payments`] |
+//!
+//! Two things run outside any request: the [`sweeper`], started with the
+//! service, expires lapsed holds and retries the pending [`refunds`] of
+//! cancellations.
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -27,9 +31,11 @@ pub mod openapi;
 pub mod payments;
 pub mod pricing;
 pub mod quotes;
+pub mod refunds;
 pub mod seed;
 pub mod settings;
 pub mod store;
+pub mod sweeper;
 
 pub use openapi::openapi_paths;
 pub use seed::{seed_demo, seed_tenant, seed_tenant_on};

@@ -356,11 +356,13 @@ fn cancel() -> Value {
         ),
         (
             "409",
-            "`not_cancellable`: already cancelled or expired, or the stay is over",
+            "`not_cancellable`: already cancelled (and refunded) or expired, or the stay is over",
         ),
         (
             "503",
-            "The payment provider could not refund; nothing changed",
+            "`payment_provider_unavailable`: the booking is cancelled and its dates are \
+             released, but the refund could not be made yet; it is retried automatically, \
+             and sending the same request again retries it at once (200 once it is made)",
         ),
     ]);
     operation(

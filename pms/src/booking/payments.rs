@@ -6,15 +6,17 @@
 //! never taken from the request: it is what the booking's payment policy
 //! says is due now (the deposit or the total).
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use doorstep::api::Envelope;
 use doorstep::booking::{Booking, BookingStatus, CardDetails, PaymentRequest, test_cards};
+use sha2::{Digest as _, Sha256};
 
 use crate::app::AppState;
 use crate::auth::CurrentTenant;
@@ -79,20 +81,36 @@ pub trait PaymentProvider: Send + Sync {
         request: ChargeRequest<'a>,
     ) -> ProviderFuture<'a, Result<Charge, Decline>>;
 
-    /// Refunds part or all of an earlier charge.
+    /// Refunds part or all of an earlier charge and answers the refund's
+    /// reference.
+    ///
+    /// `idempotency_key` names the refund: asked again with the same key
+    /// (a retry after a lost answer), the provider must not refund twice
+    /// but answer the refund it already made, as real providers do.
     fn refund<'a>(
         &'a self,
         provider_reference: &'a str,
         amount: i64,
+        idempotency_key: &'a str,
     ) -> ProviderFuture<'a, Result<String, Decline>>;
 }
 
+/// A card whose charge succeeds at the [`SimulatedProvider`] but whose
+/// first refund fails as if the provider were unreachable; later refunds
+/// succeed. Lets tests (and demos) see a refund stay pending and be
+/// retried.
+pub const REFUND_FAILS_ONCE: &str = "4000000000005126";
+
 /// A provider that moves no money. Test cards: [`test_cards::SUCCESS`]
 /// succeeds, [`test_cards::DECLINED`] is declined,
-/// [`test_cards::INSUFFICIENT_FUNDS`] lacks funds; any other valid number
-/// succeeds.
+/// [`test_cards::INSUFFICIENT_FUNDS`] lacks funds, [`REFUND_FAILS_ONCE`]
+/// is charged but its first refund fails; any other valid number succeeds.
 #[derive(Debug, Default)]
-pub struct SimulatedProvider;
+pub struct SimulatedProvider {
+    /// Charges made with [`REFUND_FAILS_ONCE`] whose refund has not failed
+    /// yet. An entry is removed by the failure it causes.
+    failing_refunds: Mutex<HashSet<String>>,
+}
 
 impl PaymentProvider for SimulatedProvider {
     fn name(&self) -> &'static str {
@@ -108,21 +126,47 @@ impl PaymentProvider for SimulatedProvider {
             match digits.as_str() {
                 test_cards::DECLINED => Err(Decline::CardDeclined),
                 test_cards::INSUFFICIENT_FUNDS => Err(Decline::InsufficientFunds),
-                _ => Ok(Charge {
-                    provider_reference: format!("sim_ch_{}", uuid::Uuid::new_v4().simple()),
-                    brand: brand(&digits).to_owned(),
-                    last4: digits[digits.len() - 4..].to_owned(),
-                }),
+                _ => {
+                    let provider_reference = format!("sim_ch_{}", uuid::Uuid::new_v4().simple());
+                    if digits == REFUND_FAILS_ONCE {
+                        self.failing_refunds().insert(provider_reference.clone());
+                    }
+                    Ok(Charge {
+                        provider_reference,
+                        brand: brand(&digits).to_owned(),
+                        last4: digits[digits.len() - 4..].to_owned(),
+                    })
+                }
             }
         })
     }
 
     fn refund<'a>(
         &'a self,
-        _provider_reference: &'a str,
+        provider_reference: &'a str,
         _amount: i64,
+        idempotency_key: &'a str,
     ) -> ProviderFuture<'a, Result<String, Decline>> {
-        Box::pin(async move { Ok(format!("sim_re_{}", uuid::Uuid::new_v4().simple())) })
+        Box::pin(async move {
+            if self.failing_refunds().remove(provider_reference) {
+                return Err(Decline::ProviderUnavailable);
+            }
+            // Derived from the key, so a repeated request answers the same
+            // refund instead of making another.
+            let digest = Sha256::digest(idempotency_key.as_bytes());
+            let id: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+            Ok(format!("sim_re_{id}"))
+        })
+    }
+}
+
+impl SimulatedProvider {
+    fn failing_refunds(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
+        // A panic elsewhere cannot leave the set half-changed: every
+        // critical section is a single insert or remove.
+        self.failing_refunds
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -131,7 +175,7 @@ impl PaymentProvider for SimulatedProvider {
 /// only the simulated provider exists so far.
 pub fn provider() -> Arc<dyn PaymentProvider> {
     static PROVIDER: std::sync::OnceLock<Arc<dyn PaymentProvider>> = std::sync::OnceLock::new();
-    Arc::clone(PROVIDER.get_or_init(|| Arc::new(SimulatedProvider)))
+    Arc::clone(PROVIDER.get_or_init(|| Arc::new(SimulatedProvider::default())))
 }
 
 fn card_digits(number: &str) -> String {
@@ -235,8 +279,9 @@ pub async fn pay(
     if !confirmed {
         // The hold lapsed, or a concurrent payment confirmed first, while the
         // card was being charged: give this charge back and say which.
+        let key = format!("unused-{}", charge.provider_reference);
         if provider
-            .refund(&charge.provider_reference, booking.due_now)
+            .refund(&charge.provider_reference, booking.due_now, &key)
             .await
             .is_err()
         {
@@ -327,7 +372,7 @@ mod tests {
             card: &card,
             description: "DS-TEST",
         };
-        SimulatedProvider.charge(request).await
+        SimulatedProvider::default().charge(request).await
     }
 
     #[tokio::test]
@@ -343,6 +388,29 @@ mod tests {
             charge(test_cards::INSUFFICIENT_FUNDS).await,
             Err(Decline::InsufficientFunds)
         );
+    }
+
+    #[tokio::test]
+    async fn a_refund_of_the_refund_fails_once_card_fails_once_and_retries_are_idempotent() {
+        let provider = SimulatedProvider::default();
+        let card = card(REFUND_FAILS_ONCE);
+        let request = ChargeRequest {
+            amount: 100,
+            currency: "EUR",
+            card: &card,
+            description: "DS-TEST",
+        };
+        let charge = provider.charge(request).await.unwrap();
+        let reference = charge.provider_reference.as_str();
+
+        let failed = provider.refund(reference, 100, "refund-b1").await;
+        let made = provider.refund(reference, 100, "refund-b1").await.unwrap();
+        let repeated = provider.refund(reference, 100, "refund-b1").await.unwrap();
+        let other = provider.refund(reference, 100, "refund-b2").await.unwrap();
+
+        assert_eq!(failed, Err(Decline::ProviderUnavailable));
+        assert_eq!(made, repeated, "the same key answers the same refund");
+        assert_ne!(made, other);
     }
 
     #[test]

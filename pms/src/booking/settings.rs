@@ -1,5 +1,6 @@
-//! The booking domain's settings: how long a quote is valid and how long a
-//! booking holds its dates while payment is awaited.
+//! The booking domain's settings: how long a quote is valid, how long a
+//! booking holds its dates while payment is awaited, and how often the
+//! sweeper releases lapsed holds and retries pending refunds.
 //!
 //! Read once from the environment, on first use. A value that is set but
 //! unreadable is reported in the log and replaced by the default, because
@@ -8,13 +9,15 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-/// `PMS_QUOTE_TTL_SECS` and `PMS_HOLD_TTL_SECS`.
+/// `PMS_QUOTE_TTL_SECS`, `PMS_HOLD_TTL_SECS` and `PMS_HOLD_SWEEP_SECS`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BookingSettings {
     /// How long a quote can be booked (default 30 minutes).
     pub quote_ttl: Duration,
     /// How long an unpaid booking holds its dates (default 15 minutes).
     pub hold_ttl: Duration,
+    /// How often the [sweeper](super::sweeper) runs (default a minute).
+    pub hold_sweep: Duration,
 }
 
 impl Default for BookingSettings {
@@ -22,6 +25,7 @@ impl Default for BookingSettings {
         Self {
             quote_ttl: Duration::from_secs(30 * 60),
             hold_ttl: Duration::from_secs(15 * 60),
+            hold_sweep: Duration::from_secs(60),
         }
     }
 }
@@ -38,6 +42,7 @@ impl BookingSettings {
         Self {
             quote_ttl: seconds("PMS_QUOTE_TTL_SECS", defaults.quote_ttl),
             hold_ttl: seconds("PMS_HOLD_TTL_SECS", defaults.hold_ttl),
+            hold_sweep: seconds("PMS_HOLD_SWEEP_SECS", defaults.hold_sweep),
         }
     }
 
