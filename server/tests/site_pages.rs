@@ -318,3 +318,21 @@ async fn health_readiness_and_metrics_answer_on_any_host() {
     }
     anywhere.assert_saw_none_of(&all);
 }
+
+#[tokio::test]
+async fn single_tenant_mode_serves_its_listings_on_any_host() {
+    let platform = Platform::start(&[]).await;
+    let site = TestSite::single(platform.tenant("lisbon"), &platform.url, &[]).await;
+    let guest = Guest::new(&site.url).on_host("www.casa-miradouro.example");
+
+    let page = guest.get("/").await;
+
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Test Stays"), "named by SITE_NAME");
+    assert!(page.body.contains("data-testid=\"listing-card\""));
+    let mut all = Vec::new();
+    for tenant in &platform.tenants {
+        all.extend([tenant.client_id.clone(), tenant.api_key.clone()]);
+    }
+    guest.assert_saw_none_of(&all);
+}
