@@ -99,9 +99,10 @@ export async function startStack() {
     "demo",
     "--credentials-out",
     credentialsFile,
+    "--data-dir",
+    work,
   ], {
     PMS_ADDR: `127.0.0.1:${pmsPort}`,
-    DATABASE_URL: `sqlite://${join(work, "pms.db")}?mode=rwc`,
   });
   await waitUntil("the platform's demo credentials", pms, async () => existsSync(credentialsFile));
   await waitUntil("the platform to answer", pms, async () =>

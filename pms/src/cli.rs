@@ -34,6 +34,10 @@ enum Command {
         /// Also write the demo credentials to this file (JSON, mode 0600).
         #[arg(long, value_name = "PATH")]
         credentials_out: Option<PathBuf>,
+        /// The folder of the throwaway database, emptied at start; give each
+        /// demo running at the same time its own.
+        #[arg(long, value_name = "DIR", default_value = crate::demo::DEMO_DATABASE_DIR)]
+        data_dir: PathBuf,
     },
     /// Manage tenants.
     #[command(subcommand)]
@@ -164,7 +168,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
     match cli.command {
         Command::Serve => serve(settings).await,
-        Command::Demo { credentials_out } => demo(settings, credentials_out.as_deref()).await,
+        Command::Demo {
+            credentials_out,
+            data_dir,
+        } => demo(settings, credentials_out.as_deref(), &data_dir).await,
         Command::Tenants(command) => tenants(settings, command).await,
     }
 }
@@ -182,15 +189,18 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     listen(AppState::new(db, master_key, settings)).await
 }
 
-async fn demo(mut settings: Settings, credentials_out: Option<&Path>) -> anyhow::Result<()> {
+async fn demo(
+    mut settings: Settings,
+    credentials_out: Option<&Path>,
+    data_dir: &Path,
+) -> anyhow::Result<()> {
     if !settings.addr.ip().is_loopback() {
         bail!(
             "demo mode listens on loopback only; PMS_ADDR is {}",
             settings.addr
         );
     }
-    settings.database_url =
-        crate::demo::fresh_database_url(Path::new(crate::demo::DEMO_DATABASE_DIR))?;
+    settings.database_url = crate::demo::fresh_database_url(data_dir)?;
     let master_key = MasterKey::generate();
     tracing::info!("demo mode: generated a throwaway master key for this run (not shown)");
 
