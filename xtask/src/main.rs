@@ -63,8 +63,14 @@ fn main() -> ExitCode {
 }
 
 /// The workspace root, whatever folder cargo was started from.
+///
+/// `cargo run` sets `CARGO_MANIFEST_DIR` for the process it starts; the path
+/// compiled in is only the fallback, since a binary can outlive its checkout.
 pub fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
         .expect("xtask lives one folder below the workspace root")
         .to_path_buf()

@@ -19,23 +19,26 @@ pub fn GuestCounter(initial: u32) -> impl IntoView {
     Effect::new(move |_| set_awake.set(true));
 
     view! {
-        <div class="mt-8 inline-flex items-center gap-4"
+        <div
+            class="inline-flex items-center gap-3"
             data-testid="guest-counter"
             data-hydrated=move || awake.get().then_some("true")
         >
             <button
                 type="button"
+                class="h-9 w-9 rounded-full border border-muted text-lg leading-none text-ink hover:border-primary hover:text-primary disabled:opacity-40"
                 aria-label="Fewer guests"
                 disabled=move || { guests.get() <= MIN_GUESTS }
                 on:click=move |_| set_guests.update(|n| *n = (*n - 1).max(MIN_GUESTS))
             >
                 "−"
             </button>
-            <output aria-live="polite" data-testid="guest-count">
+            <output class="min-w-6 text-center" aria-live="polite" data-testid="guest-count">
                 {move || guests.get()}
             </output>
             <button
                 type="button"
+                class="h-9 w-9 rounded-full border border-muted text-lg leading-none text-ink hover:border-primary hover:text-primary disabled:opacity-40"
                 aria-label="More guests"
                 disabled=move || { guests.get() >= MAX_GUESTS }
                 on:click=move |_| set_guests.update(|n| *n = (*n + 1).min(MAX_GUESTS))

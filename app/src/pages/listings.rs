@@ -112,17 +112,25 @@ pub fn ListingsPage() -> impl IntoView {
     .into_any()
 }
 
-/// The tenant's name, logo and tagline on the primary colour.
+/// The tenant's logo (or name) and tagline.
+///
+/// Logos are wordmarks drawn for a light background, so the bar is white
+/// and the primary colour underlines it; with a logo the name stays in the
+/// document outline for screen readers only.
 #[component]
 fn TenantHeader(brand: TenantBrand) -> impl IntoView {
+    let name_class = if brand.logo.is_some() {
+        "sr-only"
+    } else {
+        "font-heading text-2xl text-primary"
+    };
+
     view! {
-        <header class="bg-primary text-primary-contrast">
-            <div class="mx-auto flex max-w-6xl items-center gap-4 px-6 py-6">
-                {brand.logo.map(|logo| view! { <img src=logo alt="" class="h-12 w-12" /> })}
-                <div>
-                    <h1 class="font-heading text-2xl" data-testid="tenant-name">{brand.name}</h1>
-                    <p class="opacity-90">{brand.tagline}</p>
-                </div>
+        <header class="border-b-4 border-primary bg-white">
+            <div class="mx-auto flex max-w-6xl flex-wrap items-center justify-between gap-4 px-6 py-4">
+                {brand.logo.map(|logo| view! { <img src=logo alt="" class="h-12 w-auto" /> })}
+                <h1 class=name_class data-testid="tenant-name">{brand.name}</h1>
+                <p class="max-w-md text-sm text-muted">{brand.tagline}</p>
             </div>
         </header>
     }
