@@ -13,7 +13,7 @@
 //! seconds (default 10) per scenario, printing throughput and latency
 //! percentiles. With `BENCH_SERVE=1` it instead prints the URL and signed
 //! headers and keeps serving, for an external load generator such as `wrk`
-//! (see docs/booking.md).
+//! (see the README, "Load benchmark").
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};

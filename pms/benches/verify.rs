@@ -2,7 +2,7 @@
 //! HMAC-SHA1 it is built on.
 //!
 //! `cargo bench -p doorstep-pms --bench verify`; compare with
-//! `openssl speed -seconds 3 -bytes 64 -hmac sha1` (see docs/platform.md).
+//! `openssl speed -seconds 3 -bytes 64 -hmac sha1` (see the README, "Benchmark: verification vs raw HMAC-SHA1").
 //!
 //! Times are the benchmark thread's CPU time, not wall-clock time: that is
 //! what `openssl speed` divides by (unless given `-elapsed`), and it keeps
