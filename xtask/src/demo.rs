@@ -16,7 +16,11 @@ use std::{
 
 use anyhow::{Context, Result, bail};
 
-use crate::{bundle, process::Children, tools};
+use crate::{
+    bundle,
+    process::{self, Children},
+    tools,
+};
 
 const PMS_ADDR: &str = "127.0.0.1:4000";
 const SITE_ADDR: &str = "127.0.0.1:3000";
@@ -27,6 +31,7 @@ pub fn run() -> Result<()> {
     bundle::build_all(bundle::Bundle::Release)?;
 
     let mut children = Children::default();
+    process::stop_on_signal()?;
     start(&mut children)?;
 
     println!();
@@ -38,10 +43,12 @@ pub fn run() -> Result<()> {
     println!("  platform API     http://{PMS_ADDR}/openapi.json");
     println!();
 
-    loop {
-        sleep(Duration::from_secs(1));
+    while !process::stop_requested() {
+        sleep(Duration::from_millis(250));
         children.check_alive()?;
     }
+    eprintln!("xtask: stopping the demo");
+    Ok(())
 }
 
 /// Starts the platform and the site and waits until both answer.

@@ -3,6 +3,7 @@
 use std::{
     path::Path,
     process::{Child, Command},
+    sync::atomic::{AtomicBool, Ordering},
 };
 
 use anyhow::{Context, Result, bail};
@@ -88,4 +89,19 @@ pub fn copy_tree(from: &Path, to: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Makes Ctrl-C, SIGTERM and SIGHUP ask long-running tasks to stop, so they
+/// return normally and [`Children`] stops the servers on the way out (a
+/// signal sent to this process alone would otherwise orphan them).
+pub fn stop_on_signal() -> Result<()> {
+    ctrlc::set_handler(|| STOP.store(true, Ordering::SeqCst))
+        .context("could not install the signal handler")
+}
+
+/// True once a stop was asked for.
+pub fn stop_requested() -> bool {
+    STOP.load(Ordering::SeqCst)
 }

@@ -10,7 +10,11 @@ use std::{
 
 use anyhow::Result;
 
-use crate::{bundle, demo, process::Children, tools};
+use crate::{
+    bundle, demo,
+    process::{self, Children},
+    tools,
+};
 
 const WATCHED: &[&str] = &[
     "app", "server", "src", "style", "public", "pms/src", "tenants",
@@ -19,16 +23,17 @@ const WATCHED: &[&str] = &[
 /// Rebuilds and restarts on change until Ctrl-C.
 pub fn run() -> Result<()> {
     tools::ensure_all()?;
+    process::stop_on_signal()?;
     let mut seen = newest_change();
     let mut children = Children::default();
 
-    loop {
+    while !process::stop_requested() {
         match bundle::build_all(bundle::Bundle::Dev).and_then(|()| demo::start(&mut children)) {
             Ok(()) => eprintln!("xtask: serving on http://localhost:3000/, watching for changes"),
             Err(error) => eprintln!("xtask: {error:#}\nxtask: waiting for the next change"),
         }
 
-        loop {
+        while !process::stop_requested() {
             sleep(Duration::from_millis(500));
             let newest = newest_change();
             if newest > seen {
@@ -38,6 +43,7 @@ pub fn run() -> Result<()> {
         }
         children.stop_all();
     }
+    Ok(())
 }
 
 fn newest_change() -> SystemTime {
