@@ -40,9 +40,10 @@ use crate::{
     tenancy::{self, Resolved, Tenant, Tenants},
 };
 
-/// Paths of the server functions that book, pay and look bookings up: the
-/// ones behind the per-address rate limit.
-pub const RATE_LIMITED_PREFIX: &str = "/api/booking/";
+/// Path prefixes of the server functions behind the per-address rate limit:
+/// those that quote (each quote is stored by the platform), book, pay and
+/// look bookings up.
+pub const RATE_LIMITED_PREFIXES: &[&str] = &["/api/booking/", "/api/quote"];
 
 /// Where server functions are mounted.
 const SERVER_FN_PREFIX: &str = "/api/";
@@ -300,7 +301,11 @@ async fn guard_rate_limited(
     request: Request,
     next: Next,
 ) -> Response {
-    if request.uri().path().starts_with(RATE_LIMITED_PREFIX) {
+    let path = request.uri().path();
+    if RATE_LIMITED_PREFIXES
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
+    {
         limit_rate(State(state), request, next).await
     } else {
         next.run(request).await

@@ -21,23 +21,25 @@ pub fn client_addr(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAd
         return peer;
     }
 
-    let mut hops: Vec<IpAddr> = Vec::new();
-    for value in headers.get_all("x-forwarded-for") {
-        let Ok(text) = value.to_str() else {
-            // An unreadable header is not evidence of anything: stop at the
-            // last address we could trust.
-            return peer;
-        };
-        for item in text.split(',') {
-            match parse_hop(item.trim()) {
-                Some(ip) => hops.push(ip),
-                None => return peer,
-            }
-        }
-    }
+    // Each entry, or `None` where it cannot be read. Reading the raw bytes
+    // keeps one garbled entry from hiding the entries a proxy appended after
+    // it on the same line.
+    let hops: Vec<Option<IpAddr>> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .flat_map(|value| value.as_bytes().split(|byte| *byte == b','))
+        .map(|item| {
+            std::str::from_utf8(item)
+                .ok()
+                .and_then(|text| parse_hop(text.trim()))
+        })
+        .collect();
 
+    // From the right: a garbled entry is not evidence of anything, so the
+    // walk stops at the last address a trusted proxy vouched for.
     let mut client = peer;
     for hop in hops.into_iter().rev() {
+        let Some(hop) = hop else { break };
         client = hop;
         if !is_trusted(hop) {
             break;
@@ -108,6 +110,27 @@ mod tests {
         assert_eq!(
             client_addr(ip("10.0.0.2"), &garbage, &trusted),
             ip("10.0.0.2")
+        );
+    }
+
+    #[test]
+    fn a_forged_garbled_entry_does_not_shift_the_charge_to_the_proxy() {
+        let trusted = ["10.0.0.0/8".parse().unwrap()];
+        // The client sent "x"; the proxy appended the real address after it.
+        let garbled = xff(&["x, 203.0.113.7"]);
+        assert_eq!(
+            client_addr(ip("10.0.0.2"), &garbled, &trusted),
+            ip("203.0.113.7")
+        );
+
+        let mut non_ascii = HeaderMap::new();
+        non_ascii.append(
+            "x-forwarded-for",
+            HeaderValue::from_bytes(b"\xff\xfe, 203.0.113.7").unwrap(),
+        );
+        assert_eq!(
+            client_addr(ip("10.0.0.2"), &non_ascii, &trusted),
+            ip("203.0.113.7")
         );
     }
 }

@@ -95,12 +95,16 @@ pub fn of_request<B>(request: &Request<B>, proxies: &TrustedProxies) -> Option<I
         .get::<ConnectInfo<SocketAddr>>()?
         .0
         .ip();
-    let headers: Vec<&str> = request
+    // Lossy, not `to_str`: a line with a stray non-ASCII byte keeps its other
+    // entries (the garbled one fails to parse), so a forged byte cannot hide
+    // the address a trusted proxy appended to the same line.
+    let lines: Vec<String> = request
         .headers()
         .get_all("x-forwarded-for")
         .iter()
-        .filter_map(|value| value.to_str().ok())
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
         .collect();
+    let headers: Vec<&str> = lines.iter().map(String::as_str).collect();
     Some(proxies.client_addr(peer, &headers))
 }
 
@@ -164,5 +168,22 @@ mod tests {
         assert!(TrustedProxies::parse("10.0.0.0/33").is_err());
         assert!(TrustedProxies::parse("localhost").is_err());
         assert!(TrustedProxies::parse("::1, 192.168.0.0/16").is_ok());
+    }
+
+    #[test]
+    fn a_forged_non_ascii_byte_does_not_hide_the_address_a_proxy_appended() {
+        let proxies = TrustedProxies::parse("10.0.0.0/8").unwrap();
+        let mut request = Request::new(());
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 2], 443))));
+        request.headers_mut().append(
+            "x-forwarded-for",
+            http::HeaderValue::from_bytes(b"\xff, 203.0.113.7").unwrap(),
+        );
+
+        let client = of_request(&request, &proxies);
+
+        assert_eq!(client, Some(ip("203.0.113.7")));
     }
 }
