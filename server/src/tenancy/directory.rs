@@ -45,6 +45,11 @@ pub enum LoadError {
         first: String,
         second: String,
     },
+    /// Two tenants would call the platform with the same credentials, so one
+    /// host would read and book another tenant's listings. The message names
+    /// the two folders, never the client ID.
+    #[error("tenants {first} and {second} are given the same platform client ID")]
+    SharedCredentials { first: String, second: String },
 }
 
 #[derive(Deserialize)]
@@ -107,6 +112,7 @@ pub fn load_directory(
         .map(|folder| load_tenant(folder, lookup))
         .collect::<Result<Vec<_>, _>>()?;
     check_hosts(&tenants)?;
+    check_credentials(&tenants)?;
     Ok(tenants)
 }
 
@@ -224,6 +230,22 @@ fn check_hosts(tenants: &[Tenant]) -> Result<(), LoadError> {
     Ok(())
 }
 
+/// The files designers edit choose which variables or secret files hold a
+/// tenant's credentials; two folders pointing at the same client is refused.
+fn check_credentials(tenants: &[Tenant]) -> Result<(), LoadError> {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for tenant in tenants {
+        let client_id = tenant.credentials.client_id.as_str();
+        if let Some(first) = seen.insert(client_id, &tenant.slug) {
+            return Err(LoadError::SharedCredentials {
+                first: first.to_string(),
+                second: tenant.slug.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn read_toml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, LoadError> {
     let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io {
         path: path.to_path_buf(),
@@ -313,5 +335,21 @@ api_key_env = "BALI_KEY"
         let error = load_directory(dir.path(), &env).unwrap_err().to_string();
 
         assert!(error.contains("theme.toml"), "{error}");
+    }
+
+    #[test]
+    fn two_tenants_cannot_share_one_platform_client() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "bali", BALI, "");
+        let other_host = BALI.replace("bali.localhost", "copy.localhost");
+        write(dir.path(), "copy", &other_host, "");
+
+        let error = load_directory(dir.path(), &env).unwrap_err();
+
+        assert!(
+            matches!(error, LoadError::SharedCredentials { .. }),
+            "{error}"
+        );
+        assert!(!error.to_string().contains(CLIENT), "{error}");
     }
 }
