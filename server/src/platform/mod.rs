@@ -441,12 +441,24 @@ impl PlatformClient {
     }
 }
 
+/// Describes a body that did not match its type by where and how, never by
+/// the values serde would quote (a guest's name or e-mail, say), since the
+/// description ends up in the log.
+fn shape_error(error: &serde_json::Error) -> String {
+    format!(
+        "{:?} error at line {}, column {}",
+        error.classify(),
+        error.line(),
+        error.column()
+    )
+}
+
 /// Reads an answer: the `data` of a success, or the failure it describes.
 fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, PlatformError> {
     if status.is_success() {
         return serde_json::from_slice::<Envelope<T>>(body)
             .map(|envelope| envelope.data)
-            .map_err(|error| PlatformError::BadResponse(error.to_string()));
+            .map_err(|error| PlatformError::BadResponse(shape_error(&error)));
     }
     match status {
         StatusCode::UNAUTHORIZED => Err(PlatformError::Unauthorized),
@@ -531,5 +543,19 @@ mod tests {
         let error = decode::<Page<ListingSummary>>(StatusCode::OK, b"<html>").unwrap_err();
 
         assert_eq!(error.kind(), "bad_response");
+    }
+
+    #[test]
+    fn a_mismatched_body_is_described_without_the_values_it_held() {
+        let body = br#"{"data": {"items": "guest@example.com"}}"#;
+
+        let error = decode::<Page<ListingSummary>>(StatusCode::OK, body).unwrap_err();
+
+        assert_eq!(error.kind(), "bad_response");
+        let PlatformError::BadResponse(description) = error else {
+            unreachable!("checked above")
+        };
+        assert!(!description.contains("guest@example.com"), "{description}");
+        assert!(description.contains("line 1"), "{description}");
     }
 }
