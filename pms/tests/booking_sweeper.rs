@@ -39,6 +39,7 @@ on_both_engines!(
     a_refund_the_provider_fails_leaves_the_booking_cancelled_and_is_retried,
     a_sweep_expires_lapsed_holds_and_frees_their_nights_only,
     a_payment_that_commits_while_a_sweep_waits_keeps_its_nights,
+    a_sweep_purges_quotes_a_day_after_they_expired,
 );
 
 /// A booking of `slug` for `from..until`, paid with `card` when given.
@@ -273,5 +274,45 @@ async fn a_payment_that_commits_while_a_sweep_waits_keeps_its_nights(engine: Tes
     );
     assert_eq!(nights_of(db, &booking_id).await, 3, "the paid nights stay");
 
+    app.stop().await;
+}
+
+async fn a_sweep_purges_quotes_a_day_after_they_expired(engine: TestEngine) {
+    let app = TestApp::spawn(engine).await;
+    let guest = Guest::new(&app, "Purge Stays").await;
+    let db = app.db();
+    let quote_id = |quote: &serde_json::Value| quote["id"].as_str().unwrap().to_owned();
+    let long_expired = quote_id(&guest.quote("sea-view", day(30), day(32), 2).await);
+    let just_expired = quote_id(&guest.quote("sea-view", day(33), day(35), 2).await);
+    let valid = quote_id(&guest.quote("sea-view", day(36), day(38), 2).await);
+    let now = now_millis();
+    for (id, expires_at) in [
+        (&long_expired, now - sweeper::QUOTE_RETENTION_MS - 60_000),
+        (&just_expired, now - 60_000),
+    ] {
+        sqlx::query("UPDATE quotes SET expires_at = $1 WHERE quote_id = $2")
+            .bind(expires_at)
+            .bind(id)
+            .execute(db.pool())
+            .await
+            .unwrap();
+    }
+
+    let purged = sweeper::purge_expired_quotes(db, now).await.unwrap();
+    let purged_again = sweeper::purge_expired_quotes(db, now).await.unwrap();
+
+    assert_eq!((purged, purged_again), (1, 0));
+    const REMAINING: &str = "SELECT COUNT(*) FROM quotes WHERE quote_id = $1";
+    assert_eq!(count(db, REMAINING, &long_expired).await, 0);
+    assert_eq!(
+        count(db, REMAINING, &just_expired).await,
+        1,
+        "kept for a day after expiry"
+    );
+    assert_eq!(count(db, REMAINING, &valid).await, 1);
+    assert_eq!(
+        guest.get(&format!("/quotes/{long_expired}")).await.status,
+        404
+    );
     app.stop().await;
 }

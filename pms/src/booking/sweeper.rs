@@ -1,6 +1,8 @@
 //! The sweeper: a background task, started with the service, that marks
-//! lapsed holds expired and deletes their nights, and retries the refunds
-//! of cancellations that the provider could not make at the time.
+//! lapsed holds expired and deletes their nights, retries the refunds of
+//! cancellations that the provider could not make at the time, and deletes
+//! quotes a day after they expired (anyone may ask for quotes, so without a
+//! purge the table would only grow).
 //!
 //! Reads already treat a lapsed hold's nights as free, so the sweeper is not
 //! what makes dates bookable again; it keeps `bookings.status` and
@@ -43,7 +45,13 @@ pub struct SweepReport {
     pub refunds_done: usize,
     /// Pending refunds that failed again; they stay pending.
     pub refunds_failed: usize,
+    /// Quotes deleted because they expired more than a day ago.
+    pub quotes_purged: usize,
 }
+
+/// How long an expired quote is kept: long enough for a guest who comes back
+/// to a stale page to be told it expired rather than that it never existed.
+pub const QUOTE_RETENTION_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// Starts the sweeper with the interval `PMS_HOLD_SWEEP_SECS` (default
 /// 60 s). It sweeps once at once, then on every tick, until the runtime
@@ -67,6 +75,7 @@ pub fn spawn(db: Db, every: Duration) -> JoinHandle<()> {
                         holds.expired = report.holds_expired,
                         refunds.done = report.refunds_done,
                         refunds.failed = report.refunds_failed,
+                        quotes.purged = report.quotes_purged,
                         "sweep"
                     );
                 }
@@ -80,16 +89,29 @@ pub fn spawn(db: Db, every: Duration) -> JoinHandle<()> {
     })
 }
 
-/// One sweep as of `now_ms` (Unix milliseconds): expires lapsed holds, then
-/// retries pending refunds.
+/// One sweep as of `now_ms` (Unix milliseconds): expires lapsed holds,
+/// retries pending refunds, then purges long-expired quotes.
 pub async fn sweep(db: &Db, now_ms: i64) -> Result<SweepReport, ApiError> {
     let holds_expired = sweep_lapsed_holds(db, now_ms).await?;
     let refunds = refunds::retry_pending(db).await?;
+    let quotes_purged = purge_expired_quotes(db, now_ms).await?;
     Ok(SweepReport {
         holds_expired,
         refunds_done: refunds.done,
         refunds_failed: refunds.failed,
+        quotes_purged,
     })
+}
+
+/// Deletes the quotes that expired more than [`QUOTE_RETENTION_MS`] before
+/// `now_ms`; answers how many. A booking keeps its own copy of the price, so
+/// nothing refers to a quote once it has expired.
+pub async fn purge_expired_quotes(db: &Db, now_ms: i64) -> Result<usize, ApiError> {
+    let purged = sqlx::query("DELETE FROM quotes WHERE expires_at < $1")
+        .bind(now_ms - QUOTE_RETENTION_MS)
+        .execute(db.pool())
+        .await?;
+    Ok(purged.rows_affected() as usize)
 }
 
 /// Marks every hold lapsed at `now_ms` expired and deletes its nights, in
