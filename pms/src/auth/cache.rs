@@ -23,9 +23,10 @@ use super::CurrentTenant;
 use super::verify::VerifiedMemo;
 use crate::tenants::{StoreError, TenantCredentials, TenantStore};
 
-/// At most this many client IDs are cached; beyond it the oldest half of
-/// the entries is dropped, so a flood of made-up client IDs cannot grow
-/// memory without bound.
+/// At most this many client IDs are cached, so a flood of made-up client
+/// IDs cannot grow memory without bound. When full, the "no such client"
+/// answers go first (such a flood then never pushes a real tenant out), and
+/// only if real tenants still fill half the room does the oldest half go.
 const MAX_ENTRIES: usize = 10_000;
 
 /// Cached look-ups of [`TenantStore::credentials`].
@@ -131,7 +132,7 @@ impl CredentialCache {
 
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
         if entries.len() >= MAX_ENTRIES {
-            evict_oldest_half(&mut entries);
+            make_room(&mut entries);
         }
         entries.insert(client_id.to_owned(), entry);
         Ok(tenant)
@@ -146,9 +147,57 @@ impl CredentialCache {
     }
 }
 
+fn make_room(entries: &mut HashMap<String, Entry>) {
+    entries.retain(|_, entry| entry.tenant.is_some());
+    if entries.len() >= MAX_ENTRIES / 2 {
+        evict_oldest_half(entries);
+    }
+}
+
 fn evict_oldest_half(entries: &mut HashMap<String, Entry>) {
     let mut ages: Vec<Timestamp> = entries.values().map(|e| e.fetched_at).collect();
     ages.sort_unstable();
     let cutoff = ages[ages.len() / 2];
     entries.retain(|_, e| e.fetched_at > cutoff);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::MasterKey;
+    use crate::db::Db;
+    use crate::tenants::credentials::{generate_api_key, generate_client_id, generate_secret_key};
+    use crate::tenants::{ImportedTenant, TenantProfile};
+
+    #[tokio::test]
+    async fn a_flood_of_unknown_client_ids_does_not_push_a_real_tenant_out() {
+        let db = Db::connect("sqlite::memory:").await.unwrap();
+        let store = TenantStore::new(db, MasterKey::generate());
+        let client_id = generate_client_id();
+        store
+            .import(&ImportedTenant {
+                tenant_id: "tenant-1".into(),
+                api_key: generate_api_key(&client_id),
+                client_id: client_id.clone(),
+                secret_key: generate_secret_key(),
+                profile: TenantProfile::named("Cache Test"),
+            })
+            .await
+            .unwrap();
+        let cache = CredentialCache::new(store, Duration::from_secs(600));
+        assert!(cache.get(&client_id).await.unwrap().is_some());
+
+        for n in 0..MAX_ENTRIES + 10 {
+            let unknown = format!("unknown{n:09}");
+            assert!(cache.get(&unknown).await.unwrap().is_none());
+        }
+
+        let cached = cache.fresh_at(&client_id, Timestamp::now());
+        assert!(
+            matches!(cached, Some(Some(_))),
+            "the real tenant is still cached"
+        );
+        let size = cache.entries.read().unwrap().len();
+        assert!(size < MAX_ENTRIES, "the cache stays bounded: {size}");
+    }
 }
