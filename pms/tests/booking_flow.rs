@@ -1,30 +1,13 @@
 //! Every booking endpoint against the real service, on SQLite and on
 //! PostgreSQL: the happy path and the invalid cases a guest can cause.
 
+#[macro_use]
 mod booking_support;
 
 use booking_support::{Guest, Reply, booking_body, day, test_cards};
 use doorstep_pms::testing::{TestApp, TestEngine};
 use reqwest::Method;
 use serde_json::{Value, json};
-
-/// Runs a scenario once per engine, as `<scenario>::on_sqlite` and
-/// `<scenario>::on_postgres`.
-macro_rules! on_both_engines {
-    ($($scenario:ident),* $(,)?) => {$(
-        mod $scenario {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn on_sqlite() {
-                super::$scenario(doorstep_pms::testing::TestEngine::Sqlite).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn on_postgres() {
-                super::$scenario(doorstep_pms::testing::TestEngine::Postgres).await;
-            }
-        }
-    )*};
-}
 
 on_both_engines!(
     search_filters_sorts_pages_and_prices_listings,

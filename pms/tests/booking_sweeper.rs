@@ -4,6 +4,7 @@
 //! expires lapsed holds and frees their nights, and never the nights of a
 //! hold that a payment confirmed meanwhile.
 
+#[macro_use]
 mod booking_support;
 
 use std::time::Duration;
@@ -16,24 +17,6 @@ use doorstep_pms::testing::{TestApp, TestEngine};
 use doorstep_pms::{Db, Engine};
 use serde_json::json;
 use sqlx::Row as _;
-
-/// Runs a scenario once per engine, as `<scenario>::on_sqlite` and
-/// `<scenario>::on_postgres`.
-macro_rules! on_both_engines {
-    ($($scenario:ident),* $(,)?) => {$(
-        mod $scenario {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn on_sqlite() {
-                super::$scenario(doorstep_pms::testing::TestEngine::Sqlite).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn on_postgres() {
-                super::$scenario(doorstep_pms::testing::TestEngine::Postgres).await;
-            }
-        }
-    )*};
-}
 
 on_both_engines!(
     a_refund_the_provider_fails_leaves_the_booking_cancelled_and_is_retried,

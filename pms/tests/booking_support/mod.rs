@@ -4,6 +4,25 @@
 
 #![allow(dead_code, unused_imports)]
 
+/// Runs a scenario once per engine, as `<scenario>::on_sqlite` and
+/// `<scenario>::on_postgres`.
+#[allow(unused_macros)] // not every test file runs scenarios on both engines
+macro_rules! on_both_engines {
+    ($($scenario:ident),* $(,)?) => {$(
+        mod $scenario {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_sqlite() {
+                super::$scenario(doorstep_pms::testing::TestEngine::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn on_postgres() {
+                super::$scenario(doorstep_pms::testing::TestEngine::Postgres).await;
+            }
+        }
+    )*};
+}
+
 use doorstep::booking::{Date, ListingSummary, Page};
 use doorstep::headers;
 use doorstep_pms::booking::seed_tenant_on;
