@@ -21,13 +21,17 @@
 //! had, and a fleet of N processes costs the platform one call, not N.
 //!
 //! ```no_run
-//! # async fn demo(credentials: doorstep_site::credentials::Credentials) {
+//! # async fn demo(
+//! #     credentials: doorstep_site::credentials::Credentials,
+//! #     platform: doorstep_site::platform::PlatformClient,
+//! # ) {
 //! use std::sync::Arc;
 //! use doorstep_site::signature_cache::{CacheSettings, SignatureCache};
 //!
 //! let cache = SignatureCache::new(CacheSettings::default(), None, Arc::default());
+//! // Only a miss, or a signature inside the refresh margin, calls the platform.
 //! let signature = cache
-//!     .get(&credentials, || async { todo!("POST /auth/signature") })
+//!     .get(&credentials, || platform.issue_signature(&credentials))
 //!     .await;
 //! # }
 //! ```
