@@ -376,7 +376,9 @@ pub async fn find_by_id(
 pub async fn view(db: &Db, tenant_id: &str, booking_id: &str) -> Result<Booking, ApiError> {
     let booking = find_by_id(db, tenant_id, booking_id).await?;
     let listing = store::listing(db, tenant_id, &booking.listing_id).await?;
-    let payment = latest_charge(db, &booking.booking_id).await?;
+    let payment = latest_charge(db, &booking.booking_id)
+        .await?
+        .map(|stored| stored.summary);
     let now = now_millis();
     let status = booking.status(now);
 
@@ -416,10 +418,24 @@ pub async fn view(db: &Db, tenant_id: &str, booking_id: &str) -> Result<Booking,
     })
 }
 
-async fn latest_charge(db: &Db, booking_id: &str) -> Result<Option<PaymentSummary>, ApiError> {
+/// The latest charge of a booking, as stored: what the API shows of it and
+/// what a refund needs.
+pub(super) struct StoredCharge {
+    /// The payment as the API shows it.
+    pub summary: PaymentSummary,
+    /// The provider's view, for refunds.
+    pub charge: Charge,
+}
+
+/// The latest charge of a booking, if it was ever charged.
+pub(super) async fn latest_charge(
+    db: &Db,
+    booking_id: &str,
+) -> Result<Option<StoredCharge>, ApiError> {
     let row = sqlx::query(
-        "SELECT payment_id, brand, last4, amount, currency, created_at FROM payments \
-         WHERE booking_id = $1 AND kind = 'charge' ORDER BY created_at DESC LIMIT 1",
+        "SELECT payment_id, provider_reference, brand, last4, amount, currency, created_at \
+         FROM payments WHERE booking_id = $1 AND kind = 'charge' \
+         ORDER BY created_at DESC LIMIT 1",
     )
     .bind(booking_id)
     .fetch_optional(db.pool())
@@ -427,13 +443,21 @@ async fn latest_charge(db: &Db, booking_id: &str) -> Result<Option<PaymentSummar
     let Some(row) = row else {
         return Ok(None);
     };
-    Ok(Some(PaymentSummary {
-        id: row.try_get("payment_id")?,
-        brand: row.try_get("brand")?,
-        last4: row.try_get("last4")?,
-        amount: row.try_get("amount")?,
-        currency: row.try_get("currency")?,
-        paid_at: rfc3339(row.try_get("created_at")?),
+    let (brand, last4): (String, String) = (row.try_get("brand")?, row.try_get("last4")?);
+    Ok(Some(StoredCharge {
+        summary: PaymentSummary {
+            id: row.try_get("payment_id")?,
+            brand: brand.clone(),
+            last4: last4.clone(),
+            amount: row.try_get("amount")?,
+            currency: row.try_get("currency")?,
+            paid_at: rfc3339(row.try_get("created_at")?),
+        },
+        charge: Charge {
+            provider_reference: row.try_get("provider_reference")?,
+            brand,
+            last4,
+        },
     }))
 }
 

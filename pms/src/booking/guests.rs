@@ -97,7 +97,7 @@ pub async fn cancel(
         let notice = days_between(today, booking.date(&booking.check_in)?);
         let percent = listing.plan.cancellation_policy.refund_percent(notice);
         let amount = booking.amount_paid * i64::from(percent) / 100;
-        let charged = refunds::latest_charge(&state.db, &booking.booking_id)
+        let charged = super::bookings::latest_charge(&state.db, &booking.booking_id)
             .await?
             .is_some();
         let refund_due = charged && amount > 0;

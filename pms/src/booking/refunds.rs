@@ -12,13 +12,12 @@
 //! Each refund carries the idempotency key `refund-<bookingId>`: if the
 //! provider refunded but the `done` write was lost, the retry gets the same
 //! refund back instead of a second one.
-
-use sqlx::Row as _;
-
 use crate::db::{Db, now_millis};
 use crate::error::ApiError;
 
-use super::bookings::{BOOKING_COLUMNS, StoredBooking, begin_write, insert_payment};
+use super::bookings::{
+    BOOKING_COLUMNS, StoredBooking, StoredCharge, begin_write, insert_payment, latest_charge,
+};
 use super::payments::{Charge, Decline, provider};
 
 /// `refund_status` of a refund owed but not yet made.
@@ -37,25 +36,6 @@ pub struct Retried {
     pub failed: usize,
 }
 
-/// The latest charge of a booking, if it was ever charged.
-pub(super) async fn latest_charge(db: &Db, booking_id: &str) -> Result<Option<Charge>, ApiError> {
-    let row = sqlx::query(
-        "SELECT provider_reference, brand, last4 FROM payments \
-         WHERE booking_id = $1 AND kind = 'charge' ORDER BY created_at DESC LIMIT 1",
-    )
-    .bind(booking_id)
-    .fetch_optional(db.pool())
-    .await?;
-    let Some(row) = row else {
-        return Ok(None);
-    };
-    Ok(Some(Charge {
-        provider_reference: row.try_get("provider_reference")?,
-        brand: row.try_get("brand")?,
-        last4: row.try_get("last4")?,
-    }))
-}
-
 /// Sends the pending refund of a cancelled booking and records it done.
 ///
 /// `Ok(Err(decline))` when the provider failed: the refund stays pending
@@ -69,7 +49,7 @@ pub async fn send_pending(
     if booking.refund_status.as_deref() != Some(PENDING) || amount <= 0 {
         return Ok(Ok(()));
     }
-    let Some(charge) = latest_charge(db, &booking.booking_id).await? else {
+    let Some(StoredCharge { charge, .. }) = latest_charge(db, &booking.booking_id).await? else {
         return Err(ApiError::internal(&format!(
             "booking {} has a pending refund but no charge",
             booking.booking_id
