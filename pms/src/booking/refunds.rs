@@ -12,6 +12,7 @@
 //! Each refund carries the idempotency key `refund-<bookingId>`: if the
 //! provider refunded but the `done` write was lost, the retry gets the same
 //! refund back instead of a second one.
+
 use crate::db::{Db, now_millis};
 use crate::error::ApiError;
 
