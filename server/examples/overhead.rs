@@ -1,35 +1,36 @@
 //! Measures the time the site adds on top of calling the platform directly.
 //!
-//! Starts `doorstep-pms demo` (the binary next to this example, so build it
-//! in the same profile) and a single-tenant site in this process, then sends
-//! the same listing search both ways at the same concurrency:
+//! Starts `doorstep-pms demo` and `doorstep-site` (the binaries next to this
+//! example, so build them in the same profile) as they run in production,
+//! each a process of its own, then sends the same listing search three ways
+//! at the same concurrency:
 //!
 //! - **direct**: `GET /v1/clients/listings` to the platform with a valid
 //!   signature, as a client that already holds one would;
-//! - **site**: `POST /api/listings` to the site, which takes the signature
-//!   from its cache, calls the platform, and answers the browser.
-//!
 //! - **bare proxy**: the same platform request forwarded by an axum server
-//!   that does nothing else, the floor for any server in between.
+//!   (in this process, on a thread of its own) that does nothing else: the
+//!   floor for any server in between;
+//! - **site**: `POST /api/listings` to the site, which resolves the tenant,
+//!   takes the signature from its cache, calls the platform, and answers.
 //!
 //! The difference of the latency distributions is the site's overhead; the
 //! difference to the bare proxy is what the site's own work costs on top of
-//! the extra network hop.
+//! the extra network hop. The load generator runs on one thread, so it adds
+//! the same small, steady cost to every path.
 //!
 //! ```text
-//! cargo build --release -p doorstep-pms
-//! cargo run --release -p doorstep-site --example overhead -- [requests] [concurrency]
+//! cargo build --release -p doorstep-pms -p doorstep-site
+//! cargo run --release -p doorstep-site --example overhead -- [requests] [concurrency…]
 //! ```
+//!
+//! `SITE_WORKERS` passed to this command reaches the site process.
 
 use std::{
-    net::SocketAddr,
     path::PathBuf,
     process::{Command, Stdio},
     sync::Arc,
     time::{Duration, Instant},
 };
-
-use doorstep_site::{ops::metrics::Metrics, settings::Settings, site};
 
 #[derive(serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -39,17 +40,34 @@ struct DemoTenant {
     api_key: String,
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+/// How many rounds each path's requests are split into.
+const ROUNDS: usize = 50;
+
+fn main() -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    match BareProxy::from_env() {
+        Some(proxy) => runtime.block_on(proxy.serve()),
+        None => runtime.block_on(bench()),
+    }
+}
+
+async fn bench() -> anyhow::Result<()> {
     let args: Vec<usize> = std::env::args()
         .skip(1)
         .filter_map(|a| a.parse().ok())
         .collect();
     let requests = args.first().copied().unwrap_or(5_000);
-    let concurrency = args.get(1).copied().unwrap_or(8);
+    let concurrencies = match args.get(1..) {
+        Some(list) if !list.is_empty() => list.to_vec(),
+        _ => vec![1, 4],
+    };
 
-    let (platform_url, tenant, mut platform) = start_platform().await?;
-    let (site_url, metrics) = start_site(&platform_url, &tenant).await?;
+    let dir = std::env::temp_dir().join(format!("doorstep-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let (platform_url, tenant, _platform) = start_platform(&dir).await?;
+    let (site_url, _site) = start_site(&platform_url, &tenant).await?;
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
         .build()?;
@@ -68,16 +86,16 @@ async fn main() -> anyhow::Result<()> {
         signature["data"]["expiresAt"].as_str().unwrap().to_string(),
     );
 
+    let platform_request = Forward {
+        url: format!("{platform_url}/v1/clients/listings?page=1&pageSize=6"),
+        client_id: tenant.client_id.clone(),
+        api_key: tenant.api_key.clone(),
+        signature: sig,
+        timestamp,
+    };
     let direct = {
-        let (http, url, tenant) = (http.clone(), platform_url.clone(), Arc::new(tenant));
-        let (sig, timestamp) = (Arc::new(sig), Arc::new(timestamp));
-        move || {
-            http.get(format!("{url}/v1/clients/listings?page=1&pageSize=6"))
-                .header("x-clientid", &tenant.client_id)
-                .header("x-api-key", &tenant.api_key)
-                .header("x-signature", sig.as_str())
-                .header("x-timestamp", timestamp.as_str())
-        }
+        let (http, forward) = (http.clone(), Arc::new(platform_request.clone()));
+        move || forward.request(&http)
     };
     let via_site = {
         let (http, url) = (http.clone(), site_url.clone());
@@ -87,8 +105,7 @@ async fn main() -> anyhow::Result<()> {
                 .body(r#"{"search":{"page":1,"pageSize":6}}"#)
         }
     };
-
-    let bare_url = start_bare_proxy(direct.clone()).await?;
+    let (bare_url, _bare) = start_bare_proxy(&platform_request).await?;
     let via_bare = {
         let (http, url) = (http.clone(), bare_url);
         move || {
@@ -98,59 +115,109 @@ async fn main() -> anyhow::Result<()> {
     };
 
     // Warm every path (connections, caches, the site's signature).
-    run(&direct, 500, concurrency).await?;
-    run(&via_bare, 500, concurrency).await?;
-    run(&via_site, 500, concurrency).await?;
+    let widest = concurrencies.iter().copied().max().unwrap_or(1);
+    run(&direct, 500, widest).await?;
+    run(&via_bare, 500, widest).await?;
+    run(&via_site, 500, widest).await?;
 
-    println!("{requests} requests per path, concurrency {concurrency}");
-    let (mut direct_all, mut bare_all, mut site_all) = (Vec::new(), Vec::new(), Vec::new());
-    // Alternate rounds so every path sees the same machine conditions.
-    for _ in 0..5 {
-        direct_all.extend(run(&direct, requests / 5, concurrency).await?);
-        bare_all.extend(run(&via_bare, requests / 5, concurrency).await?);
-        site_all.extend(run(&via_site, requests / 5, concurrency).await?);
+    for concurrency in concurrencies {
+        println!("\n{requests} requests per path, concurrency {concurrency}");
+        let before = SiteTimes::read(&http, &site_url).await?;
+        let (mut direct_all, mut bare_all, mut site_all) = (Vec::new(), Vec::new(), Vec::new());
+        // Alternate short rounds so every path sees the same machine
+        // conditions (this is a shared virtual machine).
+        let round = (requests / ROUNDS).max(concurrency);
+        for _ in 0..ROUNDS {
+            direct_all.extend(run(&direct, round, concurrency).await?);
+            bare_all.extend(run(&via_bare, round, concurrency).await?);
+            site_all.extend(run(&via_site, round, concurrency).await?);
+        }
+        let inside = SiteTimes::read(&http, &site_url).await?.since(&before);
+
+        let d = percentiles(&mut direct_all);
+        let b = percentiles(&mut bare_all);
+        let s = percentiles(&mut site_all);
+        let row = |name: &str, p: (f64, f64, f64)| {
+            println!("{name:<22} {:>8.3} {:>8.3} {:>8.3}", p.0, p.1, p.2);
+        };
+        println!("{:<22} {:>8} {:>8} {:>8}", "", "p50 ms", "p90 ms", "p99 ms");
+        row("direct to platform", d);
+        row("through a bare proxy", b);
+        row("through the site", s);
+        row("site - direct", (s.0 - d.0, s.1 - d.1, s.2 - d.2));
+        row("site - bare proxy", (s.0 - b.0, s.1 - b.1, s.2 - b.2));
+        println!(
+            "inside the site, mean per request: handling {:.3} ms, of which waiting for the platform {:.3} ms",
+            inside.handling_ms(),
+            inside.platform_ms(),
+        );
     }
-    let d = percentiles(&mut direct_all);
-    let b = percentiles(&mut bare_all);
-    let s = percentiles(&mut site_all);
-    let row = |name: &str, p: (f64, f64, f64)| {
-        println!("{name:<22} {:>8.3} {:>8.3} {:>8.3}", p.0, p.1, p.2);
-    };
-    println!("{:<22} {:>8} {:>8} {:>8}", "", "p50 ms", "p90 ms", "p99 ms");
-    row("direct to platform", d);
-    row("through a bare proxy", b);
-    row("through the site", s);
-    row("site - direct", (s.0 - d.0, s.1 - d.1, s.2 - d.2));
-    row("site - bare proxy", (s.0 - b.0, s.1 - b.1, s.2 - b.2));
-
-    // Inside the site: its whole handling of a request (middleware, server
-    // function, JSON both ways) minus the platform call it waited for.
-    let text = metrics.encode();
-    let value = |name: &str| -> f64 {
-        text.lines()
-            .find(|line| line.starts_with(name))
-            .and_then(|line| line.rsplit(' ').next())
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0.0)
-    };
-    let handled = "doorstep_site_http_request_duration_seconds";
-    let route = "{route=\"/api/listings\",method=\"POST\"}";
-    let called = "doorstep_site_platform_call_duration_seconds";
-    let mean = |sum: f64, count: f64| sum / count.max(1.0) * 1000.0;
-    println!(
-        "inside the site, mean per request: handling {:.3} ms, of which waiting for the platform {:.3} ms",
-        mean(
-            value(&format!("{handled}_sum{route}")),
-            value(&format!("{handled}_count{route}"))
-        ),
-        mean(
-            value(&format!("{called}_sum")),
-            value(&format!("{called}_count"))
-        ),
-    );
-
-    let _ = platform.kill();
     Ok(())
+}
+
+/// Kills a child process when dropped, so an early error leaves nothing running.
+struct Stop(std::process::Child);
+
+impl Drop for Stop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The site's own timing of its requests and of its platform calls, read
+/// from its `/metrics`: the handling of a request (middleware, server
+/// function, JSON both ways) and, within it, the wait for the platform.
+#[derive(Default)]
+struct SiteTimes {
+    handled_sum: f64,
+    handled_count: f64,
+    platform_sum: f64,
+    platform_count: f64,
+}
+
+impl SiteTimes {
+    async fn read(http: &reqwest::Client, site_url: &str) -> anyhow::Result<Self> {
+        let text = http
+            .get(format!("{site_url}/metrics"))
+            .send()
+            .await?
+            .text()
+            .await?;
+        let value = |name: &str| -> f64 {
+            text.lines()
+                .find(|line| line.starts_with(name))
+                .and_then(|line| line.rsplit(' ').next())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0.0)
+        };
+        let handled = "doorstep_site_http_request_duration_seconds";
+        let route = "{route=\"/api/listings\",method=\"POST\"}";
+        let called = "doorstep_site_platform_call_duration_seconds";
+        Ok(Self {
+            handled_sum: value(&format!("{handled}_sum{route}")),
+            handled_count: value(&format!("{handled}_count{route}")),
+            platform_sum: value(&format!("{called}_sum")),
+            platform_count: value(&format!("{called}_count")),
+        })
+    }
+
+    fn since(&self, before: &Self) -> Self {
+        Self {
+            handled_sum: self.handled_sum - before.handled_sum,
+            handled_count: self.handled_count - before.handled_count,
+            platform_sum: self.platform_sum - before.platform_sum,
+            platform_count: self.platform_count - before.platform_count,
+        }
+    }
+
+    fn handling_ms(&self) -> f64 {
+        self.handled_sum / self.handled_count.max(1.0) * 1000.0
+    }
+
+    fn platform_ms(&self) -> f64 {
+        self.platform_sum / self.platform_count.max(1.0) * 1000.0
+    }
 }
 
 /// Sends `n` requests made by `make`, `concurrency` at a time; returns each
@@ -191,33 +258,42 @@ fn percentiles(latencies: &mut [f64]) -> (f64, f64, f64) {
     (at(0.50), at(0.90), at(0.99))
 }
 
-async fn start_platform() -> anyhow::Result<(String, DemoTenant, std::process::Child)> {
+/// The folder of this example's binaries' siblings: `target/<profile>`.
+fn binaries() -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe()?;
-    let bin = exe
-        .parent()
-        .and_then(|p| p.parent())
+    exe.parent()
+        .and_then(|examples| examples.parent())
         .map(PathBuf::from)
-        .unwrap();
-    let dir = std::env::temp_dir().join(format!("doorstep-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    let credentials = dir.join("credentials.json");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .ok_or_else(|| anyhow::anyhow!("cannot tell where the binaries are"))
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
-        .port();
-    let child = Command::new(bin.join("doorstep-pms"))
+        .port())
+}
+
+async fn start_platform(dir: &std::path::Path) -> anyhow::Result<(String, DemoTenant, Stop)> {
+    let credentials = dir.join("credentials.json");
+    let port = free_port()?;
+    let child = Command::new(binaries()?.join("doorstep-pms"))
         .args(["demo", "--credentials-out"])
         .arg(&credentials)
         .env("PMS_ADDR", format!("127.0.0.1:{port}"))
         .env("RUST_LOG", "error")
-        .current_dir(&dir)
+        .current_dir(dir)
         .stdout(Stdio::null())
         .spawn()?;
+    let child = Stop(child);
     let url = format!("http://127.0.0.1:{port}");
     for _ in 0..600 {
         if credentials.exists() && reqwest::get(format!("{url}/openapi.json")).await.is_ok() {
             let text = std::fs::read_to_string(&credentials)?;
             let tenants: Vec<DemoTenant> = serde_json::from_str(&text)?;
-            let tenant = tenants.into_iter().find(|t| t.slug == "bali").unwrap();
+            let tenant = tenants
+                .into_iter()
+                .find(|t| t.slug == "bali")
+                .ok_or_else(|| anyhow::anyhow!("the demo has no bali tenant"))?;
             return Ok((url, tenant, child));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -225,61 +301,128 @@ async fn start_platform() -> anyhow::Result<(String, DemoTenant, std::process::C
     anyhow::bail!("the platform did not start")
 }
 
-/// The floor any proxy pays: an axum server whose one route forwards the
-/// same platform request (signature already held) and returns its body, with
-/// no tenancy, cache, middleware, rendering or JSON handling.
-async fn start_bare_proxy(
-    forward: impl Fn() -> reqwest::RequestBuilder + Clone + Send + Sync + 'static,
-) -> anyhow::Result<String> {
-    let app = axum::Router::new().route(
-        "/",
-        axum::routing::post(move || {
-            let forward = forward.clone();
-            async move {
-                let response = forward()
-                    .send()
-                    .await
-                    .map_err(|_| axum::http::StatusCode::BAD_GATEWAY)?;
-                response
-                    .bytes()
-                    .await
-                    .map_err(|_| axum::http::StatusCode::BAD_GATEWAY)
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    Ok(url)
+/// The platform request every path ends in, signature already held.
+#[derive(Clone)]
+struct Forward {
+    url: String,
+    client_id: String,
+    api_key: String,
+    signature: String,
+    timestamp: String,
 }
 
-async fn start_site(
-    platform_url: &str,
-    tenant: &DemoTenant,
-) -> anyhow::Result<(String, Arc<Metrics>)> {
-    let pairs = [
-        ("APP_CLIENT_ID", tenant.client_id.clone()),
-        ("APP_API_KEY", tenant.api_key.clone()),
-        ("PMS_URL", platform_url.to_string()),
+impl Forward {
+    fn request(&self, http: &reqwest::Client) -> reqwest::RequestBuilder {
+        http.get(&self.url)
+            .header("x-clientid", &self.client_id)
+            .header("x-api-key", &self.api_key)
+            .header("x-signature", &self.signature)
+            .header("x-timestamp", &self.timestamp)
+    }
+}
+
+/// The floor any server in between pays: a process of its own (this
+/// example, started again with `OVERHEAD_PROXY_*` set) whose one route
+/// forwards the platform request and returns the body, with no tenancy,
+/// cache, middleware, rendering or JSON handling, on one thread as each of
+/// the site's workers is.
+struct BareProxy {
+    addr: String,
+    forward: Forward,
+}
+
+const PROXY_VARS: [&str; 6] = [
+    "OVERHEAD_PROXY_ADDR",
+    "OVERHEAD_PROXY_URL",
+    "OVERHEAD_PROXY_CLIENT_ID",
+    "OVERHEAD_PROXY_API_KEY",
+    "OVERHEAD_PROXY_SIGNATURE",
+    "OVERHEAD_PROXY_TIMESTAMP",
+];
+
+impl BareProxy {
+    fn from_env() -> Option<Self> {
+        let [addr, url, client_id, api_key, signature, timestamp] =
+            PROXY_VARS.map(|name| std::env::var(name).ok());
+        Some(Self {
+            addr: addr?,
+            forward: Forward {
+                url: url?,
+                client_id: client_id?,
+                api_key: api_key?,
+                signature: signature?,
+                timestamp: timestamp?,
+            },
+        })
+    }
+
+    async fn serve(self) -> anyhow::Result<()> {
+        let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
+        let forward = Arc::new(self.forward);
+        let app = axum::Router::new().route(
+            "/",
+            axum::routing::post(move || {
+                let request = forward.request(&http);
+                async move {
+                    let response = request
+                        .send()
+                        .await
+                        .map_err(|_| axum::http::StatusCode::BAD_GATEWAY)?;
+                    response
+                        .bytes()
+                        .await
+                        .map_err(|_| axum::http::StatusCode::BAD_GATEWAY)
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind(&self.addr).await?;
+        axum::serve(listener, app).await?;
+        Ok(())
+    }
+}
+
+async fn start_bare_proxy(forward: &Forward) -> anyhow::Result<(String, Stop)> {
+    let port = free_port()?;
+    let values = [
+        format!("127.0.0.1:{port}"),
+        forward.url.clone(),
+        forward.client_id.clone(),
+        forward.api_key.clone(),
+        forward.signature.clone(),
+        forward.timestamp.clone(),
     ];
-    let settings = Settings::from_lookup(|name| {
-        pairs
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.clone())
-    })?;
-    let site = site::build(&settings)?;
-    let metrics = Arc::clone(&site.metrics);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            site.router
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
-    Ok((url, metrics))
+    let mut command = Command::new(std::env::current_exe()?);
+    command.env_clear().envs(PROXY_VARS.iter().zip(values));
+    let child = Stop(command.spawn()?);
+    wait_until_up(format!("http://127.0.0.1:{port}"), child, "/").await
+}
+
+/// Waits for a started server to answer on `path` (any status will do).
+async fn wait_until_up(url: String, child: Stop, path: &str) -> anyhow::Result<(String, Stop)> {
+    for _ in 0..600 {
+        if reqwest::get(format!("{url}{path}")).await.is_ok() {
+            return Ok((url, child));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("{url} did not start")
+}
+
+/// Starts the site binary in single-tenant mode for `tenant`; returns its URL.
+async fn start_site(platform_url: &str, tenant: &DemoTenant) -> anyhow::Result<(String, Stop)> {
+    let port = free_port()?;
+    let mut command = Command::new(binaries()?.join("doorstep-site"));
+    command
+        .env_clear()
+        .env("SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("PMS_URL", platform_url)
+        .env("APP_CLIENT_ID", &tenant.client_id)
+        .env("APP_API_KEY", &tenant.api_key)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null());
+    if let Ok(workers) = std::env::var("SITE_WORKERS") {
+        command.env("SITE_WORKERS", workers);
+    }
+    let child = Stop(command.spawn()?);
+    wait_until_up(format!("http://127.0.0.1:{port}"), child, "/healthz").await
 }

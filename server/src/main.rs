@@ -4,8 +4,10 @@ use std::process::ExitCode;
 
 use doorstep_site::{settings::Settings, site, telemetry};
 
-#[tokio::main]
-async fn main() -> ExitCode {
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn main() -> ExitCode {
     telemetry::init();
 
     let settings = match Settings::from_env() {
@@ -16,7 +18,7 @@ async fn main() -> ExitCode {
         }
     };
 
-    match site::serve(settings).await {
+    match site::serve(settings) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!(error = format!("{error:#}"), "the site server stopped");

@@ -75,6 +75,9 @@ pub struct Settings {
     pub rate_limit_per_minute: u32,
     /// `MAX_BODY_BYTES` (default 65536): the largest request body.
     pub max_body_bytes: usize,
+    /// `SITE_WORKERS` (default: one per CPU core): how many single-threaded
+    /// workers share the listening socket.
+    pub workers: usize,
 }
 
 impl Settings {
@@ -137,6 +140,7 @@ impl Settings {
             trusted_proxies,
             rate_limit_per_minute: number(&get, "RATE_LIMIT_PER_MINUTE", 20)?.max(1) as u32,
             max_body_bytes: number(&get, "MAX_BODY_BYTES", 64 * 1024)? as usize,
+            workers: workers(&get)?,
         })
     }
 }
@@ -152,6 +156,25 @@ fn number(
             reason: "expected a whole number".into(),
         }),
         None => Ok(default),
+    }
+}
+
+/// The most workers a site process starts, far above any core count it
+/// could use.
+const MAX_WORKERS: u64 = 1024;
+
+fn workers(get: &impl Fn(&str) -> Option<String>) -> Result<usize, SettingsError> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    match number(get, "SITE_WORKERS", cores as u64)? {
+        0 => Err(SettingsError {
+            name: "SITE_WORKERS",
+            reason: "at least one worker is needed".into(),
+        }),
+        n if n > MAX_WORKERS => Err(SettingsError {
+            name: "SITE_WORKERS",
+            reason: format!("at most {MAX_WORKERS} workers"),
+        }),
+        n => Ok(n as usize),
     }
 }
 
@@ -231,6 +254,18 @@ mod tests {
             settings.tenancy,
             TenancySettings::Directory { ref index_hosts, .. } if index_hosts == &["localhost"]
         ));
+    }
+
+    #[test]
+    fn workers_default_to_the_cores_and_refuse_zero() {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(with(&[]).unwrap().workers, cores);
+        assert_eq!(with(&[("SITE_WORKERS", "3")]).unwrap().workers, 3);
+
+        for bad in ["0", "-1", "two", "5000"] {
+            let error = with(&[("SITE_WORKERS", bad)]).unwrap_err();
+            assert_eq!(error.name, "SITE_WORKERS", "{bad}");
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ use http::HeaderValue;
 use tracing::{Instrument, field::Empty};
 
 use super::metrics::Metrics;
+use crate::security::random;
 
 /// The ID of the current request.
 #[derive(Debug, Clone)]
@@ -28,7 +29,11 @@ pub async fn trace_request(
     next: Next,
 ) -> Response {
     let started = Instant::now();
-    let id: Arc<str> = uuid::Uuid::new_v4().simple().to_string().into();
+    let id: Arc<str> = uuid::Builder::from_random_bytes(random::token())
+        .into_uuid()
+        .simple()
+        .to_string()
+        .into();
     let route = request
         .extensions()
         .get::<MatchedPath>()

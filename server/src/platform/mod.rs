@@ -148,8 +148,8 @@ impl PlatformClient {
     ) -> reqwest::Result<Self> {
         let http = reqwest::Client::builder()
             .use_rustls_tls()
+            // The total deadline is the one `call` puts around all attempts.
             .connect_timeout(settings.connect_timeout)
-            .timeout(settings.timeout)
             .pool_idle_timeout(Duration::from_secs(90))
             .pool_max_idle_per_host(64)
             .tcp_nodelay(true)
@@ -300,7 +300,13 @@ impl PlatformClient {
         let mut call = Call::post("/auth/signature".into(), &body, Repeat::Safe);
         call.signed = false;
 
-        let issued: SignatureResponse = self.attempts(credentials, None, &call).await?;
+        // Its own deadline too, for callers outside `call`.
+        let issued: SignatureResponse = tokio::time::timeout(
+            self.settings.timeout,
+            self.attempts(credentials, None, &call),
+        )
+        .await
+        .unwrap_or(Err(PlatformError::Timeout))?;
         CachedSignature::from_issued(
             Secret::new(issued.signature),
             issued.expires_at,
@@ -456,7 +462,11 @@ fn shape_error(error: &serde_json::Error) -> String {
 /// Reads an answer: the `data` of a success, or the failure it describes.
 fn decode<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, PlatformError> {
     if status.is_success() {
-        return serde_json::from_slice::<Envelope<T>>(body)
+        // Checking the UTF-8 once for the whole body is much cheaper than
+        // serde_json checking it string by string.
+        let text = std::str::from_utf8(body)
+            .map_err(|_| PlatformError::BadResponse("the body is not UTF-8".into()))?;
+        return serde_json::from_str::<Envelope<T>>(text)
             .map(|envelope| envelope.data)
             .map_err(|error| PlatformError::BadResponse(shape_error(&error)));
     }

@@ -25,9 +25,7 @@ pub struct CspNonce(pub Arc<str>);
 impl CspNonce {
     /// 128 bits from the operating system's CSPRNG.
     pub fn generate() -> Self {
-        let mut bytes = [0u8; 16];
-        getrandom::fill(&mut bytes).expect("the operating system provides randomness");
-        Self(URL_SAFE_NO_PAD.encode(bytes).into())
+        Self(URL_SAFE_NO_PAD.encode(super::random::token()).into())
     }
 }
 

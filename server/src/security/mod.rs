@@ -5,6 +5,7 @@
 pub mod client_addr;
 pub mod cross_site;
 pub mod headers;
+pub mod random;
 pub mod rate_limit;
 
 use axum::{extract::Request, middleware::Next, response::Response};
