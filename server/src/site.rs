@@ -71,6 +71,14 @@ pub fn build(settings: &Settings) -> anyhow::Result<Site> {
     Shared::new(settings)?.site()
 }
 
+/// Builds `count` sites for the workers of one process: each with a
+/// platform client of its own, all sharing one set of tenants, signature
+/// cache, rate-limit counters and metrics.
+pub fn build_workers(settings: &Settings, count: usize) -> anyhow::Result<Vec<Site>> {
+    let shared = Shared::new(settings)?;
+    (0..count).map(|_| shared.site()).collect()
+}
+
 /// What every worker of one site process shares: the tenants, the signature
 /// cache (so a tenant's signature is fetched once per process, whichever
 /// worker needs it), the rate-limit counters and the metrics.
@@ -351,7 +359,7 @@ async fn guard_rate_limited(
 /// request through the site (see the README's benchmark). The tenants,
 /// signature cache, rate limits and metrics are shared by all workers.
 pub fn serve(settings: Settings) -> anyhow::Result<()> {
-    let shared = Shared::new(&settings)?;
+    let mut sites = build_workers(&settings, settings.workers)?;
     let listener = std::net::TcpListener::bind(settings.addr)
         .with_context(|| format!("cannot listen on {}", settings.addr))?;
     listener
@@ -364,9 +372,10 @@ pub fn serve(settings: Settings) -> anyhow::Result<()> {
     );
 
     let (stop, stopping) = tokio::sync::watch::channel(false);
-    let mut others = Vec::with_capacity(settings.workers - 1);
-    for index in 1..settings.workers {
-        let site = shared.site()?;
+    let first = sites.remove(0);
+    let mut others = Vec::with_capacity(sites.len());
+    for (index, site) in sites.into_iter().enumerate() {
+        let index = index + 1;
         let listener = listener
             .try_clone()
             .context("cannot share the listening socket")?;
@@ -378,16 +387,14 @@ pub fn serve(settings: Settings) -> anyhow::Result<()> {
         others.push(thread);
     }
 
-    let site = shared.site()?;
-    let first = worker_runtime()?.block_on(async move {
+    let mut result = worker_runtime()?.block_on(async move {
         tokio::spawn(async move {
             shutdown_signal().await;
             tracing::info!("stopping: finishing the requests in flight");
             let _ = stop.send(true);
         });
-        serve_worker(site, listener, stopping).await
+        serve_worker(first, listener, stopping).await
     });
-    let mut result = first;
     for thread in others {
         let outcome = thread
             .join()
