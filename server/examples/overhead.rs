@@ -23,7 +23,8 @@
 //! cargo run --release -p doorstep-site --example overhead -- [requests] [concurrency…]
 //! ```
 //!
-//! `SITE_WORKERS` passed to this command reaches the site process.
+//! `SITE_WORKERS` passed to this command reaches the site process;
+//! `DOORSTEP_SITE_BIN` runs another build of the site (to compare two).
 
 use std::{
     path::PathBuf,
@@ -411,7 +412,11 @@ async fn wait_until_up(url: String, child: Stop, path: &str) -> anyhow::Result<(
 /// Starts the site binary in single-tenant mode for `tenant`; returns its URL.
 async fn start_site(platform_url: &str, tenant: &DemoTenant) -> anyhow::Result<(String, Stop)> {
     let port = free_port()?;
-    let mut command = Command::new(binaries()?.join("doorstep-site"));
+    let binary = match std::env::var_os("DOORSTEP_SITE_BIN") {
+        Some(path) => PathBuf::from(path),
+        None => binaries()?.join("doorstep-site"),
+    };
+    let mut command = Command::new(binary);
     command
         .env_clear()
         .env("SITE_ADDR", format!("127.0.0.1:{port}"))

@@ -11,6 +11,7 @@ use axum::{
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::get,
+    serve::ListenerExt as _,
 };
 use doorstep_app::{
     App,
@@ -427,7 +428,13 @@ async fn serve_worker(
     mut stopping: tokio::sync::watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)
-        .context("cannot register the listening socket")?;
+        .context("cannot register the listening socket")?
+        .tap_io(|connection| {
+            // Answers go out as soon as they are written.
+            if let Err(error) = connection.set_nodelay(true) {
+                tracing::debug!(%error, "cannot set TCP_NODELAY");
+            }
+        });
     // Every request arms timers (the platform call's deadline, hyper's
     // header timeout). A timer due sooner than any other makes tokio wake
     // its own driver with a system call; this heartbeat keeps a timer due
