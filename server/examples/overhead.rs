@@ -423,7 +423,8 @@ async fn start_site(platform_url: &str, tenant: &DemoTenant) -> anyhow::Result<(
         .env("PMS_URL", platform_url)
         .env("APP_CLIENT_ID", &tenant.client_id)
         .env("APP_API_KEY", &tenant.api_key)
-        .env("RUST_LOG", "warn")
+        // The default level, as deployed: request spans are live.
+        .env("RUST_LOG", "info")
         .stdout(Stdio::null());
     if let Ok(workers) = std::env::var("SITE_WORKERS") {
         command.env("SITE_WORKERS", workers);

@@ -27,14 +27,14 @@ use crate::{
     ops::{
         health::{self, HealthState},
         metrics::Metrics,
-        request::trace_request,
+        request::traced,
     },
     platform::{ClientSettings, PlatformClient},
     port::TenantPlatform,
     security::{
         self, cross_site,
-        headers::{CspNonce, SecurityHeaders, set_security_headers},
-        rate_limit::{RateLimitState, RateLimiter, limit_rate},
+        headers::{CspNonce, SecurityHeaders},
+        rate_limit::{RateLimitState, RateLimiter},
     },
     settings::{Settings, TenancySettings},
     signature_cache::{CacheSettings, RedisStore, SignatureCache},
@@ -196,133 +196,179 @@ fn router(shared: &Shared, client: PlatformClient) -> Router {
         ))
         .with_state(()),
     );
-    let limiter = RateLimitState {
-        limiter: Arc::clone(&shared.limiter),
-        proxies: settings.trusted_proxies.clone(),
+    let gate = Arc::new(Gate {
+        headers: SecurityHeaders::new(settings.hsts_max_age),
         metrics: Arc::clone(&metrics),
-    };
+        tenants: Arc::clone(&shared.tenants),
+        client: client.clone(),
+        limiter: RateLimitState {
+            limiter: Arc::clone(&shared.limiter),
+            proxies: settings.trusted_proxies.clone(),
+            metrics: Arc::clone(&metrics),
+        },
+    });
 
     let pages = Router::new()
         .leptos_routes_with_context(&options, routes, provide_request_context, shell_fn)
         .fallback_service(static_files)
         .with_state(options)
-        .layer(middleware::from_fn_with_state(limiter, guard_rate_limited))
-        .layer(middleware::from_fn(guard_server_functions))
-        .layer(middleware::from_fn_with_state(
-            TenantState {
-                tenants: Arc::clone(&shared.tenants),
-                client: client.clone(),
-            },
-            resolve_tenant,
-        ))
-        .layer(RequestBodyLimitLayer::new(settings.max_body_bytes));
+        .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
+        .layer(middleware::from_fn_with_state(Arc::clone(&gate), page_gate));
 
-    let health = HealthState {
-        client,
-        metrics: Arc::clone(&metrics),
-    };
+    let health = HealthState { client, metrics };
     let operations = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
-        .with_state(health);
+        .with_state(health)
+        .layer(middleware::from_fn_with_state(gate, operations_gate));
 
-    let headers = Arc::new(SecurityHeaders::new(settings.hsts_max_age));
-    pages
-        .merge(operations)
-        .layer(middleware::from_fn(security::strip_credential_headers))
-        .layer(middleware::from_fn_with_state(metrics, trace_request))
-        .layer(middleware::from_fn_with_state(
-            headers,
-            set_security_headers,
-        ))
+    pages.merge(operations)
 }
 
 /// Gives the renderer and server functions what the middleware learned:
 /// the host (tenant or index), the tenant's platform port, and the CSP nonce.
 fn provide_request_context() {
-    let Some(parts) = use_context::<http::request::Parts>() else {
+    let learned = with_context::<http::request::Parts, _>(|parts| {
+        (
+            parts.extensions.get::<RequestSite>().cloned(),
+            parts.extensions.get::<CspNonce>().cloned(),
+        )
+    });
+    let Some((site, nonce)) = learned else {
         return;
     };
-    if let Some(site) = parts.extensions.get::<RequestSite>() {
-        provide_context(site.host.clone());
-        if let Some(platform) = &site.platform {
-            provide_context(Arc::clone(platform));
+    if let Some(site) = site {
+        provide_context(site.host);
+        if let Some(platform) = site.platform {
+            provide_context(platform);
         }
     }
-    if let Some(nonce) = parts.extensions.get::<CspNonce>() {
-        provide_context(leptos::nonce::Nonce::from_value(Arc::clone(&nonce.0)));
+    if let Some(nonce) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }
 }
 
-#[derive(Clone)]
-struct TenantState {
+/// Everything the site does around a request, as one middleware.
+///
+/// Each axum middleware layer clones the services beneath it on every
+/// request, so the site's concerns share one layer instead of a layer each:
+/// on every response the security headers (with a fresh CSP nonce), the
+/// request span, ID and metrics, and the stripping of browser-sent
+/// credential headers; on pages and server functions also tenant
+/// resolution; on server functions also cross-site refusal and, for
+/// booking, payment and look-up, the per-address rate limit.
+struct Gate {
+    headers: SecurityHeaders,
+    metrics: Arc<Metrics>,
     tenants: Arc<Tenants>,
     client: PlatformClient,
+    limiter: RateLimitState,
 }
 
-/// Middleware: resolves the tenant from the `Host` header. An unknown host
-/// gets a plain 404 that is the same whatever tenants exist.
-async fn resolve_tenant(
-    State(state): State<TenantState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let host = request
-        .headers()
-        .get(header::HOST)
-        .and_then(|value| value.to_str().ok())
-        .or_else(|| {
-            request
-                .uri()
-                .authority()
-                .map(|authority| authority.as_str())
-        })
-        .map(str::to_string);
+impl Gate {
+    /// What every response gets, around `handle`.
+    async fn around<F>(&self, mut request: Request, handle: impl FnOnce(Request) -> F) -> Response
+    where
+        F: std::future::Future<Output = Response>,
+    {
+        security::strip_credential_headers(request.headers_mut());
+        let nonce = CspNonce::generate();
+        request.extensions_mut().insert(nonce.clone());
+        let mut response = traced(&self.metrics, request, handle).await;
+        self.headers.apply(response.headers_mut(), &nonce);
+        response
+    }
 
-    let site = match state.tenants.resolve(host.as_deref()) {
-        Resolved::Unknown => {
-            return (
-                StatusCode::NOT_FOUND,
-                [(header::CONTENT_TYPE, "text/plain")],
-                "Not found",
-            )
-                .into_response();
+    /// A page, asset or server function: the tenant first, then the rules
+    /// for server functions.
+    async fn page(&self, mut request: Request, next: Next) -> Response {
+        match self.resolve_tenant(&request) {
+            Some(site) => request.extensions_mut().insert(site),
+            // The same answer whatever tenants exist.
+            None => {
+                return (
+                    StatusCode::NOT_FOUND,
+                    [(header::CONTENT_TYPE, "text/plain")],
+                    "Not found",
+                )
+                    .into_response();
+            }
+        };
+
+        let path = request.uri().path();
+        if !path.starts_with(SERVER_FN_PREFIX) {
+            return next.run(request).await;
         }
-        Resolved::Index => RequestSite {
-            host: SiteHost::Index(state.tenants.links(host.as_deref())),
-            platform: None,
-        },
-        Resolved::Tenant(tenant) => {
-            let span = tracing::Span::current();
-            span.record("tenant.slug", tenant.slug.as_str());
-            span.record("tenant.client_id", tenant.credentials.client_id.as_str());
-            RequestSite {
-                host: SiteHost::Tenant(tenant.brand.clone()),
-                platform: Some(Arc::new(TenantPlatform::new(
-                    state.client.clone(),
-                    tenant,
-                    span,
-                ))),
+        if let Err(refusal) = cross_site::refuse_cross_site(request.method(), request.headers()) {
+            return refusal;
+        }
+        if RATE_LIMITED_PREFIXES
+            .iter()
+            .any(|prefix| path.starts_with(prefix))
+        {
+            if let Err(refusal) = self.limiter.admit(&request) {
+                return refusal;
             }
         }
-    };
-    request.extensions_mut().insert(site);
-    next.run(request).await
+        status_of_server_fn_error(next.run(request).await).await
+    }
+
+    /// The tenant (or the index) for the `Host` header; `None` for a host
+    /// this site does not serve. Names the tenant in the request's span.
+    fn resolve_tenant(&self, request: &Request) -> Option<RequestSite> {
+        let host = request
+            .headers()
+            .get(header::HOST)
+            .and_then(|value| value.to_str().ok())
+            .or_else(|| {
+                request
+                    .uri()
+                    .authority()
+                    .map(|authority| authority.as_str())
+            });
+
+        match self.tenants.resolve(host) {
+            Resolved::Unknown => None,
+            Resolved::Index => Some(RequestSite {
+                host: SiteHost::Index(self.tenants.links(host)),
+                platform: None,
+            }),
+            Resolved::Tenant(tenant) => {
+                let span = tracing::Span::current();
+                span.record("tenant.slug", tenant.slug.as_str());
+                span.record("tenant.client_id", tenant.credentials.client_id.as_str());
+                Some(RequestSite {
+                    host: SiteHost::Tenant(tenant.brand.clone()),
+                    platform: Some(Arc::new(TenantPlatform::new(
+                        self.client.clone(),
+                        tenant,
+                        span,
+                    ))),
+                })
+            }
+        }
+    }
 }
 
-/// Middleware: cross-site protection for server functions, and the right
-/// status for failures raised before a server function's body ran.
-async fn guard_server_functions(request: Request, next: Next) -> Response {
-    if !request.uri().path().starts_with(SERVER_FN_PREFIX) {
-        return next.run(request).await;
-    }
-    let response = cross_site::refuse_cross_site(request, next).await;
+/// Middleware for pages, assets and server functions.
+async fn page_gate(State(gate): State<Arc<Gate>>, request: Request, next: Next) -> Response {
+    gate.around(request, |request| gate.page(request, next))
+        .await
+}
+
+/// Middleware for the operations endpoints, which answer on every host.
+async fn operations_gate(State(gate): State<Arc<Gate>>, request: Request, next: Next) -> Response {
+    gate.around(request, |request| next.run(request)).await
+}
+
+/// Leptos answers 500 to server-function arguments it cannot decode; the
+/// body is our encoded `SiteError`, which knows its status (400 for bad
+/// input).
+async fn status_of_server_fn_error(response: Response) -> Response {
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return response;
     }
-    // Leptos answers 500 to arguments it cannot decode; the body is our
-    // encoded `SiteError`, which knows its status (400 for bad input).
     let (mut parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, 64 * 1024)
         .await
@@ -331,23 +377,6 @@ async fn guard_server_functions(request: Request, next: Next) -> Response {
         parts.status = StatusCode::from_u16(error.status()).unwrap_or(parts.status);
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
-}
-
-/// Middleware: the per-address limit for booking, payment and look-up.
-async fn guard_rate_limited(
-    State(state): State<RateLimitState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let path = request.uri().path();
-    if RATE_LIMITED_PREFIXES
-        .iter()
-        .any(|prefix| path.starts_with(prefix))
-    {
-        limit_rate(State(state), request, next).await
-    } else {
-        next.run(request).await
-    }
 }
 
 /// Serves the site until the process is asked to stop.

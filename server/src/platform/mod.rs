@@ -328,15 +328,13 @@ impl PlatformClient {
             "platform.call",
             http.method = %call.method,
             url.path = %call.path,
-            duration_ms = tracing::field::Empty,
         );
         let result = tokio::time::timeout(self.settings.timeout, self.signed(credentials, &call))
-            .instrument(span.clone())
+            .instrument(span)
             .await
             .unwrap_or(Err(PlatformError::Timeout));
 
         let elapsed = started.elapsed();
-        span.record("duration_ms", elapsed.as_secs_f64() * 1000.0);
         self.metrics
             .platform_duration
             .observe(elapsed.as_secs_f64());

@@ -10,13 +10,8 @@
 
 use std::sync::Arc;
 
-use axum::{
-    extract::{Request, State},
-    middleware::Next,
-    response::Response,
-};
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
-use http::{HeaderValue, header};
+use http::{HeaderMap, HeaderValue, header};
 
 /// The nonce of the current request, in its extensions for the renderer.
 #[derive(Debug, Clone)]
@@ -63,45 +58,36 @@ pub fn content_security_policy(nonce: &str) -> String {
     )
 }
 
-/// Middleware: makes the nonce, runs the request, sets the headers.
-pub async fn set_security_headers(
-    State(policy): State<Arc<SecurityHeaders>>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let nonce = CspNonce::generate();
-    let csp = content_security_policy(&nonce.0);
-    request.extensions_mut().insert(nonce);
-
-    let mut response = next.run(request).await;
-
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_str(&csp).expect("base64url makes a valid header"),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("strict-origin-when-cross-origin"),
-    );
-    // For browsers that predate `frame-ancestors`.
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    headers.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
-    headers.insert(
-        "permissions-policy",
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(self)"),
-    );
-    if let Some(hsts) = &policy.hsts {
-        headers.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
+impl SecurityHeaders {
+    /// Sets the policy on a response to a request whose nonce was `nonce`.
+    pub fn apply(&self, headers: &mut HeaderMap, nonce: &CspNonce) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_str(&content_security_policy(&nonce.0))
+                .expect("base64url makes a valid header"),
+        );
+        headers.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        headers.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("strict-origin-when-cross-origin"),
+        );
+        // For browsers that predate `frame-ancestors`.
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        headers.insert(
+            "cross-origin-opener-policy",
+            HeaderValue::from_static("same-origin"),
+        );
+        headers.insert(
+            "permissions-policy",
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(self)"),
+        );
+        if let Some(hsts) = &self.hsts {
+            headers.insert(header::STRICT_TRANSPORT_SECURITY, hsts.clone());
+        }
     }
-    response
 }
 
 #[cfg(test)]

@@ -8,17 +8,15 @@ pub mod headers;
 pub mod random;
 pub mod rate_limit;
 
-use axum::{extract::Request, middleware::Next, response::Response};
+use http::HeaderMap;
 
-/// Middleware: removes any platform credential header from an incoming
-/// request. The site never forwards a browser's headers to the platform,
-/// but stripping them here means no later code can be tempted to, and no
+/// Removes any platform credential header from an incoming request's
+/// headers. The site never forwards a browser's headers to the platform,
+/// but stripping them first means no later code can be tempted to, and no
 /// log line can print one.
-pub async fn strip_credential_headers(mut request: Request, next: Next) -> Response {
-    let headers = request.headers_mut();
+pub fn strip_credential_headers(headers: &mut HeaderMap) {
     headers.remove(doorstep::headers::CLIENT_ID);
     for name in doorstep::headers::CREDENTIAL_HEADERS {
         headers.remove(name);
     }
-    next.run(request).await
 }

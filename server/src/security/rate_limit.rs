@@ -15,8 +15,7 @@ use std::{
 };
 
 use axum::{
-    extract::{Request, State},
-    middleware::Next,
+    extract::Request,
     response::{IntoResponse, Response},
 };
 use doorstep_app::platform::SiteError;
@@ -82,7 +81,7 @@ impl RateLimiter {
     }
 }
 
-/// What the rate-limit middleware needs.
+/// The per-address limit as the site applies it to requests.
 #[derive(Clone)]
 pub struct RateLimitState {
     /// The buckets.
@@ -93,35 +92,31 @@ pub struct RateLimitState {
     pub metrics: Arc<Metrics>,
 }
 
-/// Middleware: takes a token for the client's address or answers 429.
-pub async fn limit_rate(
-    State(state): State<RateLimitState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let Some(addr) = client_addr::of_request(&request, &state.proxies) else {
-        return next.run(request).await;
-    };
-    match state.limiter.check(addr, Instant::now()) {
-        Ok(()) => next.run(request).await,
-        Err(wait) => {
-            state.metrics.rate_limited.inc();
-            tracing::warn!(client.address = %addr, "rate limit reached");
-            let body =
-                serde_json::to_string(&SiteError::TooManyRequests).expect("the error serializes");
-            let mut response = (
-                StatusCode::TOO_MANY_REQUESTS,
-                [(header::CONTENT_TYPE, "application/json")],
-                body,
-            )
-                .into_response();
-            let seconds = wait.as_secs().max(1).to_string();
-            response.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from_str(&seconds).expect("digits make a valid header"),
-            );
-            response
-        }
+impl RateLimitState {
+    /// Takes a token for the client's address, or gives the 429 to answer.
+    pub fn admit(&self, request: &Request) -> Result<(), Response> {
+        let Some(addr) = client_addr::of_request(request, &self.proxies) else {
+            return Ok(());
+        };
+        let Err(wait) = self.limiter.check(addr, Instant::now()) else {
+            return Ok(());
+        };
+        self.metrics.rate_limited.inc();
+        tracing::warn!(client.address = %addr, "rate limit reached");
+        let body =
+            serde_json::to_string(&SiteError::TooManyRequests).expect("the error serializes");
+        let mut response = (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(header::CONTENT_TYPE, "application/json")],
+            body,
+        )
+            .into_response();
+        let seconds = wait.as_secs().max(1).to_string();
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_str(&seconds).expect("digits make a valid header"),
+        );
+        Err(response)
     }
 }
 
