@@ -8,8 +8,9 @@
 //! - **direct**: `GET /v1/clients/listings` to the platform with a valid
 //!   signature, as a client that already holds one would;
 //! - **bare proxy**: the same platform request forwarded by an axum server
-//!   (in this process, on a thread of its own) that does nothing else: the
-//!   floor for any server in between;
+//!   (this example again, as a process of its own, on one thread) with the
+//!   site's HTTP client and nothing else: the floor for any server in
+//!   between built on the same stack;
 //! - **site**: `POST /api/listings` to the site, which resolves the tenant,
 //!   takes the signature from its cache, calls the platform, and answers.
 //!
@@ -26,6 +27,7 @@
 //! `SITE_WORKERS` passed to this command reaches the site process;
 //! `DOORSTEP_SITE_BIN` runs another build of the site (to compare two).
 
+use axum::serve::ListenerExt as _;
 use std::{
     path::PathBuf,
     process::{Command, Stdio},
@@ -358,25 +360,42 @@ impl BareProxy {
     }
 
     async fn serve(self) -> anyhow::Result<()> {
-        let http = reqwest::Client::builder().tcp_nodelay(true).build()?;
+        // The same HTTP client as the site's platform transport (hyper's
+        // pooled client, TCP_NODELAY), so the difference is the site's work.
+        let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        connector.set_nodelay(true);
+        let http =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build::<_, http_body_util::Empty<bytes::Bytes>>(connector);
         let forward = Arc::new(self.forward);
         let app = axum::Router::new().route(
             "/",
             axum::routing::post(move || {
-                let request = forward.request(&http);
+                let (http, forward) = (http.clone(), Arc::clone(&forward));
                 async move {
-                    let response = request
-                        .send()
+                    let request = axum::http::Request::get(&forward.url)
+                        .header("x-clientid", &forward.client_id)
+                        .header("x-api-key", &forward.api_key)
+                        .header("x-signature", &forward.signature)
+                        .header("x-timestamp", &forward.timestamp)
+                        .body(http_body_util::Empty::new())
+                        .map_err(|_| axum::http::StatusCode::INTERNAL_SERVER_ERROR)?;
+                    let response = http
+                        .request(request)
                         .await
                         .map_err(|_| axum::http::StatusCode::BAD_GATEWAY)?;
-                    response
-                        .bytes()
+                    let body = http_body_util::BodyExt::collect(response.into_body())
                         .await
-                        .map_err(|_| axum::http::StatusCode::BAD_GATEWAY)
+                        .map_err(|_| axum::http::StatusCode::BAD_GATEWAY)?;
+                    Ok::<_, axum::http::StatusCode>(body.to_bytes())
                 }
             }),
         );
-        let listener = tokio::net::TcpListener::bind(&self.addr).await?;
+        let listener = tokio::net::TcpListener::bind(&self.addr)
+            .await?
+            .tap_io(|connection| {
+                let _ = connection.set_nodelay(true);
+            });
         axum::serve(listener, app).await?;
         Ok(())
     }

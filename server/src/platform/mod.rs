@@ -1,8 +1,8 @@
 //! The platform client: typed calls to the platform API with a tenant's
 //! credentials and a cached signature.
 //!
-//! One `reqwest` client (rustls, pooled keep-alive connections) serves every
-//! tenant. Each call has a connect timeout and a total deadline that covers
+//! One pooled HTTP client per site worker (rustls, keep-alive connections;
+//! see [`transport`]) serves every tenant. Each call has a connect timeout and a total deadline that covers
 //! the signature, every retry and the answer, so a slow platform costs a
 //! guest at most the deadline. Retries (with exponential backoff and jitter)
 //! happen only where repeating cannot change the outcome: reads, booking
@@ -20,9 +20,11 @@
 //! ```
 
 mod error;
+mod transport;
 
 use std::{sync::Arc, time::Duration};
 
+use bytes::Bytes;
 use doorstep::{
     api::{Envelope, ErrorBody, ErrorEnvelope, SignatureRequest, SignatureResponse},
     booking::{
@@ -31,18 +33,26 @@ use doorstep::{
     },
     headers,
 };
-use http::{HeaderValue, Method, StatusCode, header::CONTENT_TYPE};
+use http::{
+    HeaderValue, Method, StatusCode,
+    header::{CONTENT_TYPE, USER_AGENT},
+};
+use http_body_util::Full;
 use jiff::Timestamp;
 use serde::{Serialize, de::DeserializeOwned};
 use tracing::Instrument;
 
 pub use error::PlatformError;
+use transport::{Transport, TransportError};
 
 use crate::{
     credentials::{Credentials, Secret},
     ops::metrics::Metrics,
     signature_cache::{CachedSignature, SignatureCache},
 };
+
+/// What the site calls itself in its requests to the platform.
+const USER_AGENT_VALUE: &str = concat!("doorstep-site/", env!("CARGO_PKG_VERSION"));
 
 /// The header that makes booking creation safe to repeat.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -93,7 +103,7 @@ struct Call {
     method: Method,
     path: String,
     query: Option<String>,
-    body: Option<Vec<u8>>,
+    body: Option<Bytes>,
     idempotency_key: Option<String>,
     repeat: Repeat,
     /// Whether the call needs a signature (every call but issuing one).
@@ -116,7 +126,11 @@ impl Call {
     fn post(path: String, body: &impl Serialize, repeat: Repeat) -> Self {
         Self {
             method: Method::POST,
-            body: Some(serde_json::to_vec(body).expect("wire types serialize")),
+            body: Some(
+                serde_json::to_vec(body)
+                    .expect("wire types serialize")
+                    .into(),
+            ),
             repeat,
             ..Self::get(path)
         }
@@ -132,7 +146,7 @@ impl Call {
 /// The platform API client, shared by all tenants of this process.
 #[derive(Clone)]
 pub struct PlatformClient {
-    http: reqwest::Client,
+    http: Transport,
     settings: Arc<ClientSettings>,
     cache: Arc<SignatureCache>,
     metrics: Arc<Metrics>,
@@ -145,19 +159,11 @@ impl PlatformClient {
         settings: ClientSettings,
         cache: Arc<SignatureCache>,
         metrics: Arc<Metrics>,
-    ) -> reqwest::Result<Self> {
-        let http = reqwest::Client::builder()
-            .use_rustls_tls()
-            // The total deadline is the one `call` puts around all attempts.
-            .connect_timeout(settings.connect_timeout)
-            .pool_idle_timeout(Duration::from_secs(90))
-            .pool_max_idle_per_host(64)
-            .tcp_nodelay(true)
-            // Redirects would carry the credential headers to wherever the
-            // platform points; it has no reason to redirect.
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("doorstep-site/", env!("CARGO_PKG_VERSION")))
-            .build()?;
+    ) -> Result<Self, rustls::Error> {
+        // The total deadline is the one `call` puts around all attempts.
+        // Redirects are never followed: they would carry the credential
+        // headers to wherever the platform points.
+        let http = Transport::new(settings.connect_timeout, Duration::from_secs(90), 64)?;
         Ok(Self {
             http,
             settings: Arc::new(settings),
@@ -174,9 +180,14 @@ impl PlatformClient {
     /// Whether the platform answers at all (for `/readyz`): any HTTP answer
     /// to `GET /openapi.json` within a second counts.
     pub async fn is_reachable(&self) -> bool {
-        let url = format!("{}/openapi.json", self.settings.base_url);
-        let request = self.http.get(url).timeout(Duration::from_secs(1)).send();
-        matches!(request.await, Ok(response) if !response.status().is_server_error())
+        let Ok(request) = http::Request::get(format!("{}/openapi.json", self.settings.base_url))
+            .header(USER_AGENT, USER_AGENT_VALUE)
+            .body(Full::default())
+        else {
+            return false;
+        };
+        let answer = tokio::time::timeout(Duration::from_secs(1), self.http.send(request)).await;
+        matches!(answer, Ok(Ok((status, _))) if !status.is_server_error())
     }
 
     /// `GET /v1/clients/listings`.
@@ -405,9 +416,10 @@ impl PlatformClient {
             url.push_str(query);
         }
 
-        let mut request = self
-            .http
-            .request(call.method.clone(), url)
+        let mut request = http::Request::builder()
+            .method(call.method.clone())
+            .uri(url)
+            .header(USER_AGENT, USER_AGENT_VALUE)
             .header(headers::CLIENT_ID, credentials.client_id.as_str())
             .header(headers::API_KEY, sensitive(credentials.api_key.expose())?);
         if let (Some(signature), true) = (signature, call.signed) {
@@ -418,27 +430,24 @@ impl PlatformClient {
         if let Some(key) = &call.idempotency_key {
             request = request.header(IDEMPOTENCY_KEY, key);
         }
-        if let Some(body) = &call.body {
-            request = request
-                .header(CONTENT_TYPE, "application/json")
-                .body(body.clone());
-        }
-
-        let response = request.send().await.map_err(|error| {
-            if error.is_timeout() {
-                PlatformError::Timeout
-            } else if error.is_connect() {
-                PlatformError::Unreachable(error.to_string())
-            } else {
-                PlatformError::Failed(StatusCode::BAD_GATEWAY)
+        let body = match &call.body {
+            Some(body) => {
+                request = request.header(CONTENT_TYPE, "application/json");
+                Full::new(body.clone())
             }
-        })?;
-        let status = response.status();
-        let body = response.bytes().await.map_err(|error| {
-            if error.is_timeout() {
-                PlatformError::Timeout
-            } else {
-                PlatformError::Failed(status)
+            None => Full::default(),
+        };
+        let request = request
+            .body(body)
+            .map_err(|_| PlatformError::BadResponse("the platform URL is not usable".into()))?;
+
+        let (status, body) = self.http.send(request).await.map_err(|error| match error {
+            TransportError::ConnectTimeout => PlatformError::Timeout,
+            TransportError::Connect(description) => PlatformError::Unreachable(description),
+            TransportError::Exchange => PlatformError::Failed(StatusCode::BAD_GATEWAY),
+            TransportError::Body(status) => PlatformError::Failed(status),
+            TransportError::TooLarge => {
+                PlatformError::BadResponse("the answer is larger than any the API gives".into())
             }
         })?;
         decode(status, &body)
