@@ -300,16 +300,14 @@ impl Gate {
         if !path.starts_with(SERVER_FN_PREFIX) {
             return next.run(request).await;
         }
-        if let Err(refusal) = cross_site::refuse_cross_site(request.method(), request.headers()) {
+        if let Some(refusal) = cross_site::cross_site_refusal(request.method(), request.headers()) {
             return refusal;
         }
-        if RATE_LIMITED_PREFIXES
+        let limited = RATE_LIMITED_PREFIXES
             .iter()
-            .any(|prefix| path.starts_with(prefix))
-        {
-            if let Err(refusal) = self.limiter.admit(&request) {
-                return refusal;
-            }
+            .any(|prefix| path.starts_with(prefix));
+        if limited && let Some(refusal) = self.limiter.refusal(&request) {
+            return refusal;
         }
         status_of_server_fn_error(next.run(request).await).await
     }

@@ -33,14 +33,14 @@ pub fn is_same_site(method: &Method, headers: &HeaderMap) -> bool {
     matches!((origin_host, host), (Some(a), Some(b)) if a.eq_ignore_ascii_case(b))
 }
 
-/// Lets a same-site request through; answers 403 to a cross-site
-/// state-changing one.
-pub fn refuse_cross_site(method: &Method, headers: &HeaderMap) -> Result<(), Response> {
+/// The 403 to answer a cross-site state-changing request with; `None` for
+/// a request that may go on.
+pub fn cross_site_refusal(method: &Method, headers: &HeaderMap) -> Option<Response> {
     if is_same_site(method, headers) {
-        return Ok(());
+        return None;
     }
     tracing::warn!("refused a cross-site server function call");
-    Err((StatusCode::FORBIDDEN, "Cross-site request refused.").into_response())
+    Some((StatusCode::FORBIDDEN, "Cross-site request refused.").into_response())
 }
 
 #[cfg(test)]

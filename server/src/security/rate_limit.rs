@@ -93,14 +93,11 @@ pub struct RateLimitState {
 }
 
 impl RateLimitState {
-    /// Takes a token for the client's address, or gives the 429 to answer.
-    pub fn admit(&self, request: &Request) -> Result<(), Response> {
-        let Some(addr) = client_addr::of_request(request, &self.proxies) else {
-            return Ok(());
-        };
-        let Err(wait) = self.limiter.check(addr, Instant::now()) else {
-            return Ok(());
-        };
+    /// Takes a token for the client's address; without one, gives the 429
+    /// to answer with.
+    pub fn refusal(&self, request: &Request) -> Option<Response> {
+        let addr = client_addr::of_request(request, &self.proxies)?;
+        let wait = self.limiter.check(addr, Instant::now()).err()?;
         self.metrics.rate_limited.inc();
         tracing::warn!(client.address = %addr, "rate limit reached");
         let body =
@@ -116,7 +113,7 @@ impl RateLimitState {
             header::RETRY_AFTER,
             HeaderValue::from_str(&seconds).expect("digits make a valid header"),
         );
-        Err(response)
+        Some(response)
     }
 }
 
