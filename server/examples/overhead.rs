@@ -2,11 +2,14 @@
 //!
 //! Starts `doorstep-pms demo` and `doorstep-site` (the binaries next to this
 //! example, so build them in the same profile) as they run in production,
-//! each a process of its own, then sends the same listing search three ways
+//! each a process of its own, then sends the same listing search four ways
 //! at the same concurrency:
 //!
 //! - **direct**: `GET /v1/clients/listings` to the platform with a valid
 //!   signature, as a client that already holds one would;
+//! - **raw relay**: the same platform request relayed by a loop with no HTTP
+//!   library (this example again, as a process of its own): the operating
+//!   system's share of one more hop;
 //! - **bare proxy**: the same platform request forwarded by an axum server
 //!   (this example again, as a process of its own, on one thread) with the
 //!   site's HTTP client and nothing else: the floor for any server in
@@ -51,6 +54,9 @@ fn main() -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     match BareProxy::from_env() {
+        Some(proxy) if std::env::var_os(RAW_RELAY_VAR).is_some() => {
+            runtime.block_on(proxy.serve_raw())
+        }
         Some(proxy) => runtime.block_on(proxy.serve()),
         None => runtime.block_on(bench()),
     }
@@ -108,9 +114,17 @@ async fn bench() -> anyhow::Result<()> {
                 .body(r#"{"search":{"page":1,"pageSize":6}}"#)
         }
     };
-    let (bare_url, _bare) = start_bare_proxy(&platform_request).await?;
+    let (bare_url, _bare) = start_bare_proxy(&platform_request, false).await?;
     let via_bare = {
         let (http, url) = (http.clone(), bare_url);
+        move || {
+            http.post(format!("{url}/"))
+                .body(r#"{"search":{"page":1,"pageSize":6}}"#)
+        }
+    };
+    let (relay_url, _relay) = start_bare_proxy(&platform_request, true).await?;
+    let via_relay = {
+        let (http, url) = (http.clone(), relay_url);
         move || {
             http.post(format!("{url}/"))
                 .body(r#"{"search":{"page":1,"pageSize":6}}"#)
@@ -120,24 +134,28 @@ async fn bench() -> anyhow::Result<()> {
     // Warm every path (connections, caches, the site's signature).
     let widest = concurrencies.iter().copied().max().unwrap_or(1);
     run(&direct, 500, widest).await?;
+    run(&via_relay, 500, widest).await?;
     run(&via_bare, 500, widest).await?;
     run(&via_site, 500, widest).await?;
 
     for concurrency in concurrencies {
         println!("\n{requests} requests per path, concurrency {concurrency}");
         let before = SiteTimes::read(&http, &site_url).await?;
-        let (mut direct_all, mut bare_all, mut site_all) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut direct_all, mut relay_all) = (Vec::new(), Vec::new());
+        let (mut bare_all, mut site_all) = (Vec::new(), Vec::new());
         // Alternate short rounds so every path sees the same machine
         // conditions (this is a shared virtual machine).
         let round = (requests / ROUNDS).max(concurrency);
         for _ in 0..ROUNDS {
             direct_all.extend(run(&direct, round, concurrency).await?);
+            relay_all.extend(run(&via_relay, round, concurrency).await?);
             bare_all.extend(run(&via_bare, round, concurrency).await?);
             site_all.extend(run(&via_site, round, concurrency).await?);
         }
         let inside = SiteTimes::read(&http, &site_url).await?.since(&before);
 
         let d = percentiles(&mut direct_all);
+        let r = percentiles(&mut relay_all);
         let b = percentiles(&mut bare_all);
         let s = percentiles(&mut site_all);
         let row = |name: &str, p: (f64, f64, f64)| {
@@ -145,8 +163,11 @@ async fn bench() -> anyhow::Result<()> {
         };
         println!("{:<22} {:>8} {:>8} {:>8}", "", "p50 ms", "p90 ms", "p99 ms");
         row("direct to platform", d);
+        row("through a raw relay", r);
         row("through a bare proxy", b);
         row("through the site", s);
+        row("raw relay - direct", (r.0 - d.0, r.1 - d.1, r.2 - d.2));
+        row("bare proxy - direct", (b.0 - d.0, b.1 - d.1, b.2 - d.2));
         row("site - direct", (s.0 - d.0, s.1 - d.1, s.2 - d.2));
         row("site - bare proxy", (s.0 - b.0, s.1 - b.1, s.2 - b.2));
         println!(
@@ -401,7 +422,101 @@ impl BareProxy {
     }
 }
 
-async fn start_bare_proxy(forward: &Forward) -> anyhow::Result<(String, Stop)> {
+/// Set (to anything) to make the proxy process a raw relay.
+const RAW_RELAY_VAR: &str = "OVERHEAD_PROXY_RAW";
+
+impl BareProxy {
+    /// The operating system's share of one more hop: a relay that reads
+    /// each request only far enough to find its end, writes the platform
+    /// request as ready-made bytes and hands the platform's answer back
+    /// unread, on one connection to the platform per guest connection. No
+    /// HTTP library is involved, so what it adds over direct is sockets,
+    /// wake-ups and copies.
+    async fn serve_raw(self) -> anyhow::Result<()> {
+        use tokio::io::AsyncWriteExt as _;
+
+        let url: axum::http::Uri = self.forward.url.parse()?;
+        let authority = url
+            .authority()
+            .ok_or_else(|| anyhow::anyhow!("the platform URL has no host"))?
+            .to_string();
+        let path = url.path_and_query().map_or("/", |path| path.as_str());
+        let forward = &self.forward;
+        let request: Arc<[u8]> = format!(
+            "GET {path} HTTP/1.1\r\nhost: {authority}\r\nx-clientid: {}\r\n\
+             x-api-key: {}\r\nx-signature: {}\r\nx-timestamp: {}\r\n\r\n",
+            forward.client_id, forward.api_key, forward.signature, forward.timestamp
+        )
+        .into_bytes()
+        .into();
+        let listener = tokio::net::TcpListener::bind(&self.addr).await?;
+        loop {
+            let (mut guest, _) = listener.accept().await?;
+            guest.set_nodelay(true)?;
+            let (request, authority) = (Arc::clone(&request), authority.clone());
+            tokio::spawn(async move {
+                let mut platform = tokio::net::TcpStream::connect(&authority).await?;
+                platform.set_nodelay(true)?;
+                let mut buffer = Vec::with_capacity(16 * 1024);
+                while read_message(&mut guest, &mut buffer).await? {
+                    platform.write_all(&request).await?;
+                    anyhow::ensure!(
+                        read_message(&mut platform, &mut buffer).await?,
+                        "the platform closed the connection"
+                    );
+                    guest.write_all(&buffer).await?;
+                }
+                Ok::<_, anyhow::Error>(())
+            });
+        }
+    }
+}
+
+/// Reads one HTTP/1.1 message (head, and a body of `Content-Length`
+/// bytes) into `buffer`; false when the peer closed between messages.
+async fn read_message(
+    stream: &mut tokio::net::TcpStream,
+    buffer: &mut Vec<u8>,
+) -> anyhow::Result<bool> {
+    use tokio::io::AsyncReadExt as _;
+
+    buffer.clear();
+    let mut chunk = [0u8; 16 * 1024];
+    let mut wanted = None;
+    loop {
+        if wanted.is_none()
+            && let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n")
+        {
+            let head = std::str::from_utf8(&buffer[..end])?.to_ascii_lowercase();
+            anyhow::ensure!(
+                !head.contains("transfer-encoding"),
+                "the raw relay handles only Content-Length bodies"
+            );
+            let length = head
+                .lines()
+                .find_map(|line| line.strip_prefix("content-length:"))
+                .map(|value| value.trim().parse::<usize>())
+                .transpose()?
+                .unwrap_or(0);
+            wanted = Some(end + 4 + length);
+        }
+        if let Some(wanted) = wanted
+            && buffer.len() >= wanted
+        {
+            return Ok(true);
+        }
+        let read = stream.read(&mut chunk).await?;
+        if read == 0 {
+            anyhow::ensure!(buffer.is_empty(), "the peer closed mid-message");
+            return Ok(false);
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+    }
+}
+
+/// Starts this example again as a bare proxy (or, with `raw`, as a raw
+/// relay) in front of the platform; returns its URL.
+async fn start_bare_proxy(forward: &Forward, raw: bool) -> anyhow::Result<(String, Stop)> {
     let port = free_port()?;
     let values = [
         format!("127.0.0.1:{port}"),
@@ -413,6 +528,9 @@ async fn start_bare_proxy(forward: &Forward) -> anyhow::Result<(String, Stop)> {
     ];
     let mut command = Command::new(std::env::current_exe()?);
     command.env_clear().envs(PROXY_VARS.iter().zip(values));
+    if raw {
+        command.env(RAW_RELAY_VAR, "1");
+    }
     let child = Stop(command.spawn()?);
     wait_until_up(format!("http://127.0.0.1:{port}"), child, "/").await
 }
