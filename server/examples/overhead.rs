@@ -455,15 +455,28 @@ impl BareProxy {
             guest.set_nodelay(true)?;
             let (request, authority) = (Arc::clone(&request), authority.clone());
             tokio::spawn(async move {
-                let mut platform = tokio::net::TcpStream::connect(&authority).await?;
-                platform.set_nodelay(true)?;
+                let connect = || async {
+                    let platform = tokio::net::TcpStream::connect(&authority).await?;
+                    platform.set_nodelay(true)?;
+                    Ok::<_, anyhow::Error>(platform)
+                };
+                let mut platform = connect().await?;
                 let mut buffer = Vec::with_capacity(16 * 1024);
                 while read_message(&mut guest, &mut buffer).await? {
-                    platform.write_all(&request).await?;
-                    anyhow::ensure!(
-                        read_message(&mut platform, &mut buffer).await?,
-                        "the platform closed the connection"
-                    );
+                    // The platform closes connections left idle (between
+                    // rounds, say); a new one is opened as a client's pool
+                    // would.
+                    let sent = platform.write_all(&request).await.is_ok();
+                    let answered =
+                        sent && matches!(read_message(&mut platform, &mut buffer).await, Ok(true));
+                    if !answered {
+                        platform = connect().await?;
+                        platform.write_all(&request).await?;
+                        anyhow::ensure!(
+                            read_message(&mut platform, &mut buffer).await?,
+                            "the platform closed a new connection"
+                        );
+                    }
                     guest.write_all(&buffer).await?;
                 }
                 Ok::<_, anyhow::Error>(())
