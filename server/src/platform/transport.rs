@@ -128,3 +128,103 @@ fn describe(error: &hyper_util::client::legacy::Error) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    use super::*;
+
+    /// A one-shot HTTP server on loopback that answers the first request
+    /// with `head` and then `body_bytes` bytes of `x`; returns its URL.
+    async fn answer_once(head: String, body_bytes: usize) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request).await;
+            let _ = stream.write_all(head.as_bytes()).await;
+            let chunk = vec![b'x'; 64 * 1024];
+            let mut left = body_bytes;
+            while left > 0 {
+                let n = left.min(chunk.len());
+                if stream.write_all(&chunk[..n]).await.is_err() {
+                    return;
+                }
+                left -= n;
+            }
+        });
+        url
+    }
+
+    fn transport() -> Transport {
+        Transport::new(Duration::from_secs(1), Duration::from_secs(5), 4).unwrap()
+    }
+
+    fn get(url: &str) -> Request<Full<Bytes>> {
+        Request::get(url).body(Full::default()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_answer_larger_than_the_cap_is_refused_not_buffered() {
+        let size = MAX_ANSWER_BYTES + 1;
+        let url = answer_once(
+            format!("HTTP/1.1 200 OK\r\ncontent-length: {size}\r\n\r\n"),
+            size,
+        )
+        .await;
+
+        let error = transport().send(get(&url)).await.unwrap_err();
+
+        assert!(matches!(error, TransportError::TooLarge), "{error:?}");
+    }
+
+    #[tokio::test]
+    async fn a_redirect_is_returned_not_followed() {
+        let url = answer_once(
+            "HTTP/1.1 302 Found\r\nlocation: http://127.0.0.1:9/steal\r\ncontent-length: 0\r\n\r\n"
+                .into(),
+            0,
+        )
+        .await;
+
+        let (status, body) = transport().send(get(&url)).await.unwrap();
+
+        assert_eq!(status, StatusCode::FOUND);
+        assert!(body.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_a_connect_failure_that_names_no_request() {
+        // Bind and drop: nothing listens on the port any more.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let request = Request::get(format!("http://127.0.0.1:{port}/v1/clients/listings"))
+            .header("x-api-key", "sk_must_not_appear")
+            .body(Full::default())
+            .unwrap();
+
+        let error = transport().send(request).await.unwrap_err();
+
+        let TransportError::Connect(description) = error else {
+            panic!("{error:?}")
+        };
+        assert!(!description.contains("sk_must_not_appear"), "{description}");
+    }
+
+    #[tokio::test]
+    async fn an_answer_cut_short_is_a_broken_body_with_its_status() {
+        let url = answer_once("HTTP/1.1 200 OK\r\ncontent-length: 1000\r\n\r\n".into(), 10).await;
+
+        let error = transport().send(get(&url)).await.unwrap_err();
+
+        assert!(
+            matches!(error, TransportError::Body(StatusCode::OK)),
+            "{error:?}"
+        );
+    }
+}
