@@ -106,30 +106,11 @@ async fn bench() -> anyhow::Result<()> {
         let (http, forward) = (http.clone(), Arc::new(platform_request.clone()));
         move || forward.request(&http)
     };
-    let via_site = {
-        let (http, url) = (http.clone(), site_url.clone());
-        move || {
-            http.post(format!("{url}/api/listings"))
-                .header("content-type", "application/json")
-                .body(r#"{"search":{"page":1,"pageSize":6}}"#)
-        }
-    };
+    let via_site = posting_search(&http, format!("{site_url}/api/listings"));
     let (bare_url, _bare) = start_bare_proxy(&platform_request, false).await?;
-    let via_bare = {
-        let (http, url) = (http.clone(), bare_url);
-        move || {
-            http.post(format!("{url}/"))
-                .body(r#"{"search":{"page":1,"pageSize":6}}"#)
-        }
-    };
+    let via_bare = posting_search(&http, format!("{bare_url}/"));
     let (relay_url, _relay) = start_bare_proxy(&platform_request, true).await?;
-    let via_relay = {
-        let (http, url) = (http.clone(), relay_url);
-        move || {
-            http.post(format!("{url}/"))
-                .body(r#"{"search":{"page":1,"pageSize":6}}"#)
-        }
-    };
+    let via_relay = posting_search(&http, format!("{relay_url}/"));
 
     // Warm every path (connections, caches, the site's signature).
     let widest = concurrencies.iter().copied().max().unwrap_or(1);
@@ -241,6 +222,20 @@ impl SiteTimes {
 
     fn platform_ms(&self) -> f64 {
         self.platform_sum / self.platform_count.max(1.0) * 1000.0
+    }
+}
+
+/// Makes the site's listing search (the server function's JSON body) as a
+/// `POST` to `url`; the bare proxy and the raw relay take the same request.
+fn posting_search(
+    http: &reqwest::Client,
+    url: String,
+) -> impl Fn() -> reqwest::RequestBuilder + Clone + Send + 'static {
+    let http = http.clone();
+    move || {
+        http.post(&url)
+            .header("content-type", "application/json")
+            .body(r#"{"search":{"page":1,"pageSize":6}}"#)
     }
 }
 

@@ -283,18 +283,16 @@ impl Gate {
     /// A page, asset or server function: the tenant first, then the rules
     /// for server functions.
     async fn page(&self, mut request: Request, next: Next) -> Response {
-        match self.resolve_tenant(&request) {
-            Some(site) => request.extensions_mut().insert(site),
+        let Some(site) = self.resolve_tenant(&request) else {
             // The same answer whatever tenants exist.
-            None => {
-                return (
-                    StatusCode::NOT_FOUND,
-                    [(header::CONTENT_TYPE, "text/plain")],
-                    "Not found",
-                )
-                    .into_response();
-            }
+            return (
+                StatusCode::NOT_FOUND,
+                [(header::CONTENT_TYPE, "text/plain")],
+                "Not found",
+            )
+                .into_response();
         };
+        request.extensions_mut().insert(site);
 
         let path = request.uri().path();
         if !path.starts_with(SERVER_FN_PREFIX) {

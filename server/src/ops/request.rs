@@ -18,8 +18,8 @@ use super::metrics::Metrics;
 use crate::security::random;
 
 /// Runs `handle` for `request` inside the request's span, then records the
-/// outcome in the span, the log and the metrics, and names the request in
-/// the `x-request-id` response header.
+/// outcome in the metrics and on the request's closing log line, and names
+/// the request in the `x-request-id` response header.
 pub async fn traced<F>(
     metrics: &Metrics,
     request: Request,

@@ -2,8 +2,9 @@
 //! credentials and a cached signature.
 //!
 //! One pooled HTTP client per site worker (rustls, keep-alive connections;
-//! see [`transport`]) serves every tenant. Each call has a connect timeout and a total deadline that covers
-//! the signature, every retry and the answer, so a slow platform costs a
+//! see [`transport`]) serves every tenant. Each call has a connect timeout
+//! and a total deadline that covers the signature, every retry and the
+//! answer, so a slow platform costs a
 //! guest at most the deadline. Retries (with exponential backoff and jitter)
 //! happen only where repeating cannot change the outcome: reads, booking
 //! creation under its `Idempotency-Key` (the same key on every attempt), and
@@ -143,7 +144,8 @@ impl Call {
     }
 }
 
-/// The platform API client, shared by all tenants of this process.
+/// The platform API client of one site worker, shared by all tenants (the
+/// signature cache behind it is shared by every worker of the process).
 #[derive(Clone)]
 pub struct PlatformClient {
     http: Transport,
@@ -437,9 +439,9 @@ impl PlatformClient {
             }
             None => Full::default(),
         };
-        let request = request
-            .body(body)
-            .map_err(|_| PlatformError::BadResponse("the platform URL is not usable".into()))?;
+        let request = request.body(body).map_err(|_| {
+            PlatformError::BadResponse("the platform request could not be built".into())
+        })?;
 
         let (status, body) = self.http.send(request).await.map_err(|error| match error {
             TransportError::ConnectTimeout => PlatformError::Timeout,
