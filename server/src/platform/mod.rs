@@ -180,9 +180,10 @@ impl PlatformClient {
     }
 
     /// Whether the platform answers at all (for `/readyz`): any HTTP answer
-    /// to `GET /openapi.json` within a second counts.
+    /// to `HEAD /openapi.json` within a second counts. `HEAD`, so a probe
+    /// every few seconds does not download the API document each time.
     pub async fn is_reachable(&self) -> bool {
-        let Ok(request) = http::Request::get(format!("{}/openapi.json", self.settings.base_url))
+        let Ok(request) = http::Request::head(format!("{}/openapi.json", self.settings.base_url))
             .header(USER_AGENT, USER_AGENT_VALUE)
             .body(Full::default())
         else {
