@@ -3,7 +3,7 @@
 //! Starts `doorstep-pms demo` and `doorstep-site` (the binaries next to this
 //! example, so build them in the same profile) as they run in production,
 //! each a process of its own, then sends the same listing search four ways
-//! at the same concurrency:
+//! under the same load:
 //!
 //! - **direct**: `GET /v1/clients/listings` to the platform with a valid
 //!   signature, as a client that already holds one would;
@@ -23,9 +23,16 @@
 //! the same small, steady cost to every path.
 //!
 //! ```text
-//! cargo build --release -p doorstep-pms -p doorstep-site
-//! cargo run --release -p doorstep-site --example overhead -- [requests] [concurrency…]
+//! cargo build --release -p doorstep-pms -p doorstep-site --bins --examples
+//! ./target/release/examples/overhead [requests] [concurrency…] [--rate r,r,…] [--pin]
 //! ```
+//!
+//! A concurrency keeps that many requests in flight (a closed loop); a rate
+//! starts requests at that mean rate a second with Poisson arrivals, whether
+//! or not earlier ones are done (an open loop, as guests arrive). `--pin`
+//! puts the site, the relay and the bare proxy on CPU 0 and the platform and
+//! the load generator on CPU 1, as if they ran on machines of their own;
+//! without it every process shares every CPU.
 //!
 //! `SITE_WORKERS` passed to this command reaches the site process;
 //! `DOORSTEP_SITE_BIN` runs another build of the site (to compare two).
@@ -63,20 +70,15 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn bench() -> anyhow::Result<()> {
-    let args: Vec<usize> = std::env::args()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
-    let requests = args.first().copied().unwrap_or(5_000);
-    let concurrencies = match args.get(1..) {
-        Some(list) if !list.is_empty() => list.to_vec(),
-        _ => vec![1, 4],
-    };
+    let options = Options::parse(std::env::args().skip(1))?;
+    if options.pinned {
+        pin_self()?;
+    }
 
     let dir = std::env::temp_dir().join(format!("doorstep-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let (platform_url, tenant, _platform) = start_platform(&dir).await?;
-    let (site_url, _site) = start_site(&platform_url, &tenant).await?;
+    let (platform_url, tenant, _platform) = start_platform(&dir, &options).await?;
+    let (site_url, _site) = start_site(&platform_url, &tenant, &options).await?;
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
         .build()?;
@@ -107,31 +109,40 @@ async fn bench() -> anyhow::Result<()> {
         move || forward.request(&http)
     };
     let via_site = posting_search(&http, format!("{site_url}/api/listings"));
-    let (bare_url, _bare) = start_bare_proxy(&platform_request, false).await?;
+    let (bare_url, _bare) = start_bare_proxy(&platform_request, false, &options).await?;
     let via_bare = posting_search(&http, format!("{bare_url}/"));
-    let (relay_url, _relay) = start_bare_proxy(&platform_request, true).await?;
+    let (relay_url, _relay) = start_bare_proxy(&platform_request, true, &options).await?;
     let via_relay = posting_search(&http, format!("{relay_url}/"));
 
     // Warm every path (connections, caches, the site's signature).
-    let widest = concurrencies.iter().copied().max().unwrap_or(1);
-    run(&direct, 500, widest).await?;
-    run(&via_relay, 500, widest).await?;
-    run(&via_bare, 500, widest).await?;
-    run(&via_site, 500, widest).await?;
+    let widest = Load::Concurrency(options.widest());
+    run(&direct, 500, widest, 0).await?;
+    run(&via_relay, 500, widest, 0).await?;
+    run(&via_bare, 500, widest, 0).await?;
+    run(&via_site, 500, widest, 0).await?;
 
-    for concurrency in concurrencies {
-        println!("\n{requests} requests per path, concurrency {concurrency}");
+    println!(
+        "{}",
+        if options.pinned {
+            "placement: site, relay and proxy on CPU 0; platform and load generator on CPU 1"
+        } else {
+            "placement: every process on every CPU"
+        }
+    );
+    for load in options.loads() {
+        println!("\n{} requests per path, {load}", options.requests);
         let before = SiteTimes::read(&http, &site_url).await?;
         let (mut direct_all, mut relay_all) = (Vec::new(), Vec::new());
         let (mut bare_all, mut site_all) = (Vec::new(), Vec::new());
         // Alternate short rounds so every path sees the same machine
-        // conditions (this is a shared virtual machine).
-        let round = (requests / ROUNDS).max(concurrency);
-        for _ in 0..ROUNDS {
-            direct_all.extend(run(&direct, round, concurrency).await?);
-            relay_all.extend(run(&via_relay, round, concurrency).await?);
-            bare_all.extend(run(&via_bare, round, concurrency).await?);
-            site_all.extend(run(&via_site, round, concurrency).await?);
+        // conditions (this is a shared virtual machine); at a rate, every
+        // path gets the same arrival times in a round.
+        let round = (options.requests / ROUNDS).max(options.widest());
+        for number in 0..ROUNDS as u64 {
+            direct_all.extend(run(&direct, round, load, number).await?);
+            relay_all.extend(run(&via_relay, round, load, number).await?);
+            bare_all.extend(run(&via_bare, round, load, number).await?);
+            site_all.extend(run(&via_site, round, load, number).await?);
         }
         let inside = SiteTimes::read(&http, &site_url).await?.since(&before);
 
@@ -158,6 +169,128 @@ async fn bench() -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The command line: `[requests] [concurrency…] [--rate r,r,…] [--pin]`.
+struct Options {
+    /// Requests per path for each load.
+    requests: usize,
+    concurrencies: Vec<usize>,
+    /// Mean arrival rates, requests a second.
+    rates: Vec<f64>,
+    /// Whether the processes in between get a CPU of their own.
+    pinned: bool,
+}
+
+impl Options {
+    fn parse(mut args: impl Iterator<Item = String>) -> anyhow::Result<Self> {
+        let mut numbers = Vec::new();
+        let (mut rates, mut pinned) = (Vec::new(), false);
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--pin" => pinned = true,
+                "--rate" => {
+                    let list = args
+                        .next()
+                        .ok_or_else(|| anyhow::anyhow!("--rate needs rates, e.g. 1000,2000"))?;
+                    for rate in list.split(',') {
+                        let rate: f64 = rate.parse()?;
+                        anyhow::ensure!(rate > 0.0, "a rate must be above zero");
+                        rates.push(rate);
+                    }
+                }
+                number => numbers.push(
+                    number
+                        .parse::<usize>()
+                        .map_err(|_| anyhow::anyhow!("unexpected argument {number:?}"))?,
+                ),
+            }
+        }
+        let requests = numbers.first().copied().unwrap_or(5_000);
+        let mut concurrencies = numbers.get(1..).unwrap_or_default().to_vec();
+        if concurrencies.is_empty() && rates.is_empty() {
+            concurrencies = vec![1, 4];
+        }
+        anyhow::ensure!(
+            concurrencies.iter().all(|&c| c > 0),
+            "a concurrency must be above zero"
+        );
+        Ok(Self {
+            requests,
+            concurrencies,
+            rates,
+            pinned,
+        })
+    }
+
+    fn loads(&self) -> Vec<Load> {
+        let closed = self.concurrencies.iter().map(|&c| Load::Concurrency(c));
+        closed.chain(self.rates.iter().map(|&r| Load::Rate(r))).collect()
+    }
+
+    /// The most requests a warm-up keeps in flight.
+    fn widest(&self) -> usize {
+        self.concurrencies.iter().copied().max().unwrap_or(4)
+    }
+
+    /// `program` as a command, on the CPU its `side` gets when pinned.
+    fn command(&self, program: impl AsRef<std::ffi::OsStr>, side: Side) -> Command {
+        if !self.pinned {
+            return Command::new(program);
+        }
+        let mut command = Command::new("taskset");
+        command.args(["-c", side.cpu()]).arg(program);
+        command
+    }
+}
+
+/// Which CPU a process gets when the benchmark pins them.
+#[derive(Clone, Copy)]
+enum Side {
+    /// The platform and the load generator: a deployment's other machines.
+    Ends,
+    /// What sits in between: the site, the relay, the bare proxy.
+    Between,
+}
+
+impl Side {
+    fn cpu(self) -> &'static str {
+        match self {
+            Self::Ends => "1",
+            Self::Between => "0",
+        }
+    }
+}
+
+/// Moves this process (still one thread) to the load generator's CPU.
+fn pin_self() -> anyhow::Result<()> {
+    let status = Command::new("taskset")
+        .args(["-cp", Side::Ends.cpu(), &std::process::id().to_string()])
+        .stdout(Stdio::null())
+        .status()?;
+    anyhow::ensure!(status.success(), "taskset could not pin the load generator");
+    Ok(())
+}
+
+/// How a path is loaded while it is measured.
+#[derive(Clone, Copy)]
+enum Load {
+    /// This many requests in flight at all times (a closed loop): at 1 the
+    /// latency of a request on its own; higher, until the cores saturate.
+    Concurrency(usize),
+    /// Requests started at this mean rate a second whenever they are due,
+    /// whatever is still in flight, as independent guests arrive (Poisson
+    /// arrivals, an open loop): the latency at a given load.
+    Rate(f64),
+}
+
+impl std::fmt::Display for Load {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Concurrency(n) => write!(f, "concurrency {n}"),
+            Self::Rate(rate) => write!(f, "Poisson arrivals at {rate} a second"),
+        }
+    }
 }
 
 /// Kills a child process when dropped, so an early error leaves nothing running.
@@ -239,36 +372,87 @@ fn posting_search(
     }
 }
 
-/// Sends `n` requests made by `make`, `concurrency` at a time; returns each
-/// latency in milliseconds.
+/// Sends `n` requests made by `make` under `load`; returns each latency in
+/// milliseconds, from the moment a request is sent to the end of its answer.
+/// `round` seeds the arrival times, so equal rounds get equal ones.
 async fn run(
     make: &(impl Fn() -> reqwest::RequestBuilder + Clone + Send + 'static),
     n: usize,
-    concurrency: usize,
+    load: Load,
+    round: u64,
 ) -> anyhow::Result<Vec<f64>> {
-    let per_worker = n / concurrency;
-    let workers: Vec<_> = (0..concurrency)
-        .map(|_| {
-            let make = make.clone();
-            tokio::spawn(async move {
-                let mut latencies = Vec::with_capacity(per_worker);
-                for _ in 0..per_worker {
-                    let started = Instant::now();
-                    let response = make().send().await?;
-                    let status = response.status();
-                    response.bytes().await?;
-                    anyhow::ensure!(status.is_success(), "a request failed with {status}");
-                    latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+    let mut requests = tokio::task::JoinSet::new();
+    match load {
+        Load::Concurrency(concurrency) => {
+            for _ in 0..concurrency {
+                let make = make.clone();
+                requests.spawn(async move {
+                    let mut latencies = Vec::with_capacity(n / concurrency);
+                    for _ in 0..n / concurrency {
+                        latencies.push(timed(make()).await?);
+                    }
+                    Ok::<_, anyhow::Error>(latencies)
+                });
+            }
+        }
+        Load::Rate(rate) => {
+            // A thread of its own keeps time: the runtime's timer ticks in
+            // whole milliseconds, far coarser than the gaps between arrivals.
+            let (due, mut arrivals) = tokio::sync::mpsc::unbounded_channel();
+            let pacer = std::thread::spawn(move || {
+                let started = Instant::now();
+                let mut at = Duration::ZERO;
+                let mut random = Random(round.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+                for _ in 0..n {
+                    at += Duration::from_secs_f64(random.exponential(rate));
+                    if let Some(wait) = (started + at).checked_duration_since(Instant::now()) {
+                        std::thread::sleep(wait);
+                    }
+                    if due.send(()).is_err() {
+                        break;
+                    }
                 }
-                Ok::<_, anyhow::Error>(latencies)
-            })
-        })
-        .collect();
+            });
+            while arrivals.recv().await.is_some() {
+                let make = make.clone();
+                requests.spawn(async move { Ok(vec![timed(make()).await?]) });
+            }
+            pacer
+                .join()
+                .map_err(|_| anyhow::anyhow!("the pacing thread panicked"))?;
+        }
+    }
     let mut all = Vec::with_capacity(n);
-    for worker in workers {
-        all.extend(worker.await??);
+    while let Some(latencies) = requests.join_next().await {
+        all.extend(latencies??);
     }
     Ok(all)
+}
+
+/// Sends one request and reads its answer; its latency in milliseconds.
+async fn timed(request: reqwest::RequestBuilder) -> anyhow::Result<f64> {
+    let started = Instant::now();
+    let response = request.send().await?;
+    let status = response.status();
+    response.bytes().await?;
+    anyhow::ensure!(status.is_success(), "a request failed with {status}");
+    Ok(started.elapsed().as_secs_f64() * 1000.0)
+}
+
+/// xorshift64*: arrival times that are the same on every run.
+struct Random(u64);
+
+impl Random {
+    /// A wait drawn from the exponential distribution of mean `1 / rate`.
+    fn exponential(&mut self, rate: f64) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        let bits = self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11;
+        // Uniform in (0, 1], so the logarithm is finite.
+        let uniform = (bits as f64 + 1.0) / (1u64 << 53) as f64;
+        -uniform.ln() / rate
+    }
 }
 
 fn percentiles(latencies: &mut [f64]) -> (f64, f64, f64) {
@@ -292,10 +476,14 @@ fn free_port() -> anyhow::Result<u16> {
         .port())
 }
 
-async fn start_platform(dir: &std::path::Path) -> anyhow::Result<(String, DemoTenant, Stop)> {
+async fn start_platform(
+    dir: &std::path::Path,
+    options: &Options,
+) -> anyhow::Result<(String, DemoTenant, Stop)> {
     let credentials = dir.join("credentials.json");
     let port = free_port()?;
-    let child = Command::new(binaries()?.join("doorstep-pms"))
+    let child = options
+        .command(binaries()?.join("doorstep-pms"), Side::Ends)
         .args(["demo", "--credentials-out"])
         .arg(&credentials)
         .env("PMS_ADDR", format!("127.0.0.1:{port}"))
@@ -524,7 +712,11 @@ async fn read_message(
 
 /// Starts this example again as a bare proxy (or, with `raw`, as a raw
 /// relay) in front of the platform; returns its URL.
-async fn start_bare_proxy(forward: &Forward, raw: bool) -> anyhow::Result<(String, Stop)> {
+async fn start_bare_proxy(
+    forward: &Forward,
+    raw: bool,
+    options: &Options,
+) -> anyhow::Result<(String, Stop)> {
     let port = free_port()?;
     let values = [
         format!("127.0.0.1:{port}"),
@@ -534,7 +726,7 @@ async fn start_bare_proxy(forward: &Forward, raw: bool) -> anyhow::Result<(Strin
         forward.signature.clone(),
         forward.timestamp.clone(),
     ];
-    let mut command = Command::new(std::env::current_exe()?);
+    let mut command = options.command(std::env::current_exe()?, Side::Between);
     command.env_clear().envs(PROXY_VARS.iter().zip(values));
     if raw {
         command.env(RAW_RELAY_VAR, "1");
@@ -555,13 +747,17 @@ async fn wait_until_up(url: String, child: Stop, path: &str) -> anyhow::Result<(
 }
 
 /// Starts the site binary in single-tenant mode for `tenant`; returns its URL.
-async fn start_site(platform_url: &str, tenant: &DemoTenant) -> anyhow::Result<(String, Stop)> {
+async fn start_site(
+    platform_url: &str,
+    tenant: &DemoTenant,
+    options: &Options,
+) -> anyhow::Result<(String, Stop)> {
     let port = free_port()?;
     let binary = match std::env::var_os("DOORSTEP_SITE_BIN") {
         Some(path) => PathBuf::from(path),
         None => binaries()?.join("doorstep-site"),
     };
-    let mut command = Command::new(binary);
+    let mut command = options.command(binary, Side::Between);
     command
         .env_clear()
         .env("SITE_ADDR", format!("127.0.0.1:{port}"))
