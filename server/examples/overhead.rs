@@ -78,7 +78,7 @@ async fn bench() -> anyhow::Result<()> {
     let dir = std::env::temp_dir().join(format!("doorstep-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let (platform_url, tenant, _platform) = start_platform(&dir, &options).await?;
-    let (site_url, _site) = start_site(&platform_url, &tenant, &options).await?;
+    let (site_url, metrics_url, _site) = start_site(&platform_url, &tenant, &options).await?;
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
         .build()?;
@@ -131,7 +131,7 @@ async fn bench() -> anyhow::Result<()> {
     );
     for load in options.loads() {
         println!("\n{} requests per path, {load}", options.requests);
-        let before = SiteTimes::read(&http, &site_url).await?;
+        let before = SiteTimes::read(&http, &metrics_url).await?;
         let (mut direct_all, mut relay_all) = (Vec::new(), Vec::new());
         let (mut bare_all, mut site_all) = (Vec::new(), Vec::new());
         // Alternate short rounds so every path sees the same machine
@@ -144,7 +144,9 @@ async fn bench() -> anyhow::Result<()> {
             bare_all.extend(run(&via_bare, round, load, number).await?);
             site_all.extend(run(&via_site, round, load, number).await?);
         }
-        let inside = SiteTimes::read(&http, &site_url).await?.since(&before);
+        let inside = SiteTimes::read(&http, &metrics_url)
+            .await?
+            .since(&before);
 
         let d = percentiles(&mut direct_all);
         let r = percentiles(&mut relay_all);
@@ -315,9 +317,9 @@ struct SiteTimes {
 }
 
 impl SiteTimes {
-    async fn read(http: &reqwest::Client, site_url: &str) -> anyhow::Result<Self> {
+    async fn read(http: &reqwest::Client, metrics_url: &str) -> anyhow::Result<Self> {
         let text = http
-            .get(format!("{site_url}/metrics"))
+            .get(format!("{metrics_url}/metrics"))
             .send()
             .await?
             .text()
@@ -746,13 +748,14 @@ async fn wait_until_up(url: String, child: Stop, path: &str) -> anyhow::Result<(
     anyhow::bail!("{url} did not start")
 }
 
-/// Starts the site binary in single-tenant mode for `tenant`; returns its URL.
+/// Starts the site binary in single-tenant mode for `tenant`; returns its
+/// URL and that of its metrics listener.
 async fn start_site(
     platform_url: &str,
     tenant: &DemoTenant,
     options: &Options,
-) -> anyhow::Result<(String, Stop)> {
-    let port = free_port()?;
+) -> anyhow::Result<(String, String, Stop)> {
+    let (port, metrics_port) = (free_port()?, free_port()?);
     let binary = match std::env::var_os("DOORSTEP_SITE_BIN") {
         Some(path) => PathBuf::from(path),
         None => binaries()?.join("doorstep-site"),
@@ -761,6 +764,7 @@ async fn start_site(
     command
         .env_clear()
         .env("SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("SITE_METRICS_ADDR", format!("127.0.0.1:{metrics_port}"))
         .env("PMS_URL", platform_url)
         .env("APP_CLIENT_ID", &tenant.client_id)
         .env("APP_API_KEY", &tenant.api_key)
@@ -771,5 +775,6 @@ async fn start_site(
         command.env("SITE_WORKERS", workers);
     }
     let child = Stop(command.spawn()?);
-    wait_until_up(format!("http://127.0.0.1:{port}"), child, "/healthz").await
+    let (url, child) = wait_until_up(format!("http://127.0.0.1:{port}"), child, "/healthz").await?;
+    Ok((url, format!("http://127.0.0.1:{metrics_port}"), child))
 }

@@ -44,6 +44,10 @@ pub enum TenancySettings {
 pub struct Settings {
     /// Where the server listens (`SITE_ADDR`, default `127.0.0.1:3000`).
     pub addr: SocketAddr,
+    /// Where `/metrics` is served (`SITE_METRICS_ADDR`; default none, so no
+    /// metrics are served): a listener of its own, so the public one never
+    /// answers with the site's metrics, whatever the host.
+    pub metrics_addr: Option<SocketAddr>,
     /// The folder with the built bundle under `pkg/` and the public assets
     /// (`SITE_ROOT`, default `target/site`).
     pub site_root: PathBuf,
@@ -91,13 +95,15 @@ impl Settings {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
         let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
 
-        let addr = match get("SITE_ADDR") {
-            Some(value) => value.parse().map_err(|_| SettingsError {
-                name: "SITE_ADDR",
-                reason: "expected a socket address such as 127.0.0.1:3000".into(),
-            })?,
-            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
-        };
+        let addr = socket_addr(&get, "SITE_ADDR")?.unwrap_or(SocketAddr::from(([127, 0, 0, 1], 3000)));
+        let metrics_addr = socket_addr(&get, "SITE_METRICS_ADDR")?;
+        if metrics_addr == Some(addr) {
+            return Err(SettingsError {
+                name: "SITE_METRICS_ADDR",
+                reason: "must differ from SITE_ADDR, so metrics stay off the public listener"
+                    .into(),
+            });
+        }
         let site_root = get("SITE_ROOT")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("target/site"));
@@ -120,6 +126,7 @@ impl Settings {
 
         Ok(Self {
             addr,
+            metrics_addr,
             site_root,
             pms_url,
             tenancy: tenancy(&get)?,
@@ -143,6 +150,20 @@ impl Settings {
             workers: workers(&get)?,
         })
     }
+}
+
+fn socket_addr(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<Option<SocketAddr>, SettingsError> {
+    get(name)
+        .map(|value| {
+            value.trim().parse().map_err(|_| SettingsError {
+                name,
+                reason: "expected a socket address such as 127.0.0.1:3000".into(),
+            })
+        })
+        .transpose()
 }
 
 fn number(
@@ -247,6 +268,7 @@ mod tests {
         let settings = with(&[]).unwrap();
 
         assert_eq!(settings.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(settings.metrics_addr, None);
         assert_eq!(settings.site_root, PathBuf::from("target/site"));
         assert_eq!(settings.pms_url, "http://127.0.0.1:4000");
         assert!(settings.hsts_max_age.is_none());
@@ -274,6 +296,21 @@ mod tests {
 
         assert_eq!(error.name, "SITE_ADDR");
         assert!(error.to_string().contains("SITE_ADDR"));
+    }
+
+    #[test]
+    fn metrics_get_a_listener_of_their_own_or_none() {
+        let settings = with(&[("SITE_METRICS_ADDR", "127.0.0.1:9464")]).unwrap();
+        assert_eq!(settings.metrics_addr.unwrap().to_string(), "127.0.0.1:9464");
+
+        let bad = with(&[("SITE_METRICS_ADDR", "9464")]).unwrap_err();
+        assert_eq!(bad.name, "SITE_METRICS_ADDR");
+
+        let shared = [
+            ("SITE_ADDR", "127.0.0.1:3000"),
+            ("SITE_METRICS_ADDR", "127.0.0.1:3000"),
+        ];
+        assert_eq!(with(&shared).unwrap_err().name, "SITE_METRICS_ADDR");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The HTTP application: tenant resolution, the rendered pages and server
-//! functions, the browser bundle and assets, and the operations endpoints,
-//! with the security and tracing middleware around them.
+//! functions, the browser bundle and assets, and the health endpoints, with
+//! the security and tracing middleware around them; and, for a listener of
+//! its own, the metrics.
 
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 
@@ -58,8 +59,10 @@ struct RequestSite {
 
 /// The parts of a running site that tests and the binary need.
 pub struct Site {
-    /// The whole HTTP application.
+    /// The public HTTP application.
     pub router: Router,
+    /// `GET /metrics`, for the metrics listener (`SITE_METRICS_ADDR`) only.
+    pub metrics_router: Router,
     /// The platform client (with the signature cache).
     pub client: PlatformClient,
     /// The site's metrics.
@@ -138,8 +141,12 @@ impl Shared {
         )
         .context("cannot build the HTTP client")?;
         let router = router(self, client.clone());
+        let metrics_router = Router::new()
+            .route("/metrics", get(health::metrics))
+            .with_state(Arc::clone(&self.metrics));
         Ok(Site {
             router,
+            metrics_router,
             client,
             metrics: Arc::clone(&self.metrics),
         })
@@ -215,12 +222,10 @@ fn router(shared: &Shared, client: PlatformClient) -> Router {
         .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
         .layer(middleware::from_fn_with_state(Arc::clone(&gate), page_gate));
 
-    let health = HealthState { client, metrics };
     let operations = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .route("/metrics", get(health::metrics))
-        .with_state(health)
+        .with_state(HealthState { client })
         .layer(middleware::from_fn_with_state(gate, operations_gate));
 
     pages.merge(operations)
@@ -353,7 +358,7 @@ async fn page_gate(State(gate): State<Arc<Gate>>, request: Request, next: Next) 
         .await
 }
 
-/// Middleware for the operations endpoints, which answer on every host.
+/// Middleware for the health endpoints, which answer on every host.
 async fn operations_gate(State(gate): State<Arc<Gate>>, request: Request, next: Next) -> Response {
     gate.around(request, |request| next.run(request)).await
 }
@@ -384,15 +389,14 @@ async fn status_of_server_fn_error(response: Response) -> Response {
 /// between threads; a work-stealing pool measured about 0.1 ms slower per
 /// request through the site (see the README's benchmark). The tenants,
 /// signature cache, rate limits and metrics are shared by all workers.
+/// With `SITE_METRICS_ADDR`, the first worker also serves `/metrics` there.
 pub fn serve(settings: Settings) -> anyhow::Result<()> {
     let mut sites = build_workers(&settings, settings.workers)?;
-    let listener = std::net::TcpListener::bind(settings.addr)
-        .with_context(|| format!("cannot listen on {}", settings.addr))?;
-    listener
-        .set_nonblocking(true)
-        .context("cannot make the listening socket non-blocking")?;
+    let listener = listen(settings.addr)?;
+    let metrics_listener = settings.metrics_addr.map(listen).transpose()?;
     tracing::info!(
         addr = %listener.local_addr()?,
+        metrics_addr = ?settings.metrics_addr,
         workers = settings.workers,
         "doorstep-site listening"
     );
@@ -419,7 +423,18 @@ pub fn serve(settings: Settings) -> anyhow::Result<()> {
             tracing::info!("stopping: finishing the requests in flight");
             let _ = stop.send(true);
         });
-        serve_worker(first, listener, stopping).await
+        let metrics = metrics_listener.map(|listener| {
+            tokio::spawn(serve_metrics(
+                first.metrics_router.clone(),
+                listener,
+                stopping.clone(),
+            ))
+        });
+        let served = serve_worker(first, listener, stopping).await;
+        match metrics {
+            Some(metrics) => served.and(metrics.await.context("the metrics listener failed")?),
+            None => served,
+        }
     });
     for thread in others {
         let outcome = thread
@@ -428,6 +443,32 @@ pub fn serve(settings: Settings) -> anyhow::Result<()> {
         result = result.and(outcome);
     }
     result
+}
+
+/// A non-blocking listening socket on `addr`, for a worker's runtime to adopt.
+fn listen(addr: SocketAddr) -> anyhow::Result<std::net::TcpListener> {
+    let listener =
+        std::net::TcpListener::bind(addr).with_context(|| format!("cannot listen on {addr}"))?;
+    listener
+        .set_nonblocking(true)
+        .context("cannot make the listening socket non-blocking")?;
+    Ok(listener)
+}
+
+/// Serves `/metrics` on its own listener until `stopping` turns true.
+async fn serve_metrics(
+    router: Router,
+    listener: std::net::TcpListener,
+    mut stopping: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::from_std(listener)
+        .context("cannot register the metrics socket")?;
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        })
+        .await
+        .context("the metrics listener stopped")
 }
 
 fn worker_runtime() -> anyhow::Result<tokio::runtime::Runtime> {

@@ -286,22 +286,29 @@ async fn bad_search_input_gets_a_clear_400_not_a_500() {
 }
 
 #[tokio::test]
-async fn health_readiness_and_metrics_answer_on_any_host() {
+async fn health_and_readiness_answer_on_any_host_and_metrics_only_on_their_listener() {
     let demo = demo(&[]).await;
     let guest = Guest::new(&demo.site.url).on_host("bali.localhost");
     guest.call("listings", json!({"search": {}})).await;
     guest.call("listings", json!({"search": {}})).await;
     let anywhere = Guest::new(&demo.site.url).on_host("127.0.0.1");
+    let scraper = Guest::new(&demo.site.metrics_url);
 
     let health = anywhere.get("/healthz").await;
     let ready = anywhere.get("/readyz").await;
-    let metrics = anywhere.get("/metrics").await;
+    let public_metrics = [guest.get("/metrics").await, anywhere.get("/metrics").await];
+    let metrics = scraper.get("/metrics").await;
 
     assert_eq!(health.body, "ok");
     assert_eq!(
         ready.json(),
         json!({"status": "ready", "platform": "up", "redis": "not_configured"})
     );
+    for answer in &public_metrics {
+        assert_eq!(answer.status, 404, "the public listener serves no metrics");
+        assert!(!answer.body.contains("doorstep_site_"), "{}", answer.body);
+    }
+    assert_eq!(metrics.status, 200);
     let text = metrics.body;
     assert!(
         text.contains("doorstep_site_signature_fetches_total{outcome=\"ok\"} 1"),
@@ -312,11 +319,9 @@ async fn health_readiness_and_metrics_answer_on_any_host() {
     for slug in ["bali", "lisbon", "alps"] {
         assert!(!text.contains(slug), "metrics name no tenant");
     }
-    let mut all = demo.proxy.secrets();
-    for tenant in &demo.platform.tenants {
-        all.extend([tenant.client_id.clone(), tenant.api_key.clone()]);
-    }
+    let all = demo.secrets();
     anywhere.assert_saw_none_of(&all);
+    scraper.assert_saw_none_of(&all);
 }
 
 #[tokio::test]

@@ -24,6 +24,8 @@ use crate::{
 
 const PMS_ADDR: &str = "127.0.0.1:4000";
 const SITE_ADDR: &str = "127.0.0.1:3000";
+/// Where the demo site serves `/metrics`, away from its public listener.
+const SITE_METRICS_ADDR: &str = "127.0.0.1:9464";
 
 /// Builds everything and runs both servers until Ctrl-C.
 pub fn run() -> Result<()> {
@@ -41,6 +43,7 @@ pub fn run() -> Result<()> {
         println!("  {slug:<16} http://{slug}.localhost:3000/");
     }
     println!("  platform API     http://{PMS_ADDR}/openapi.json");
+    println!("  site metrics     http://{SITE_METRICS_ADDR}/metrics");
     println!();
 
     while !process::stop_requested() {
@@ -70,6 +73,7 @@ pub fn start(children: &mut Children) -> Result<()> {
 
     let mut site = Command::new(bundle::binary("doorstep-site"));
     site.env("SITE_ADDR", SITE_ADDR)
+        .env("SITE_METRICS_ADDR", SITE_METRICS_ADDR)
         .env("SITE_ROOT", bundle::site_root())
         .env("PMS_URL", format!("http://{PMS_ADDR}"))
         .env("TENANTS_DIR", crate::root().join("tenants"))

@@ -3,8 +3,9 @@
 //! `/healthz` says the process is serving. `/readyz` says whether it can do
 //! its job: it answers 503 while the platform is unreachable, and reports the
 //! Redis state without failing on it, because the site keeps serving without
-//! Redis (DESIGN.md, "Signature cache"). Neither names a tenant, so both
-//! answer on any host.
+//! Redis. Neither names a tenant, so both answer on any host of the public
+//! listener, where load balancers probe. `/metrics` is served only on the
+//! metrics listener, away from the public.
 
 use std::sync::Arc;
 
@@ -24,8 +25,6 @@ use crate::platform::PlatformClient;
 pub struct HealthState {
     /// The platform client (and through it, the signature cache).
     pub client: PlatformClient,
-    /// The metrics to encode.
-    pub metrics: Arc<Metrics>,
 }
 
 /// The body of `/readyz`.
@@ -64,13 +63,13 @@ pub async fn readyz(State(state): State<HealthState>) -> Response {
 }
 
 /// `GET /metrics`, in the OpenMetrics text format Prometheus scrapes.
-pub async fn metrics(State(state): State<HealthState>) -> Response {
+pub async fn metrics(State(metrics): State<Arc<Metrics>>) -> Response {
     (
         [(
             header::CONTENT_TYPE,
             "application/openmetrics-text; version=1.0.0; charset=utf-8",
         )],
-        state.metrics.encode(),
+        metrics.encode(),
     )
         .into_response()
 }

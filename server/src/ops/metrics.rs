@@ -1,9 +1,10 @@
-//! Prometheus metrics of the site, served at `/metrics`.
+//! Prometheus metrics of the site, served at `/metrics` on the metrics
+//! listener (`SITE_METRICS_ADDR`) and never on the public one.
 //!
-//! No metric carries a tenant label: `/metrics` answers on every host, and a
-//! tenant's name or client ID in a label would tell any visitor which tenants
-//! this site serves. Per-tenant detail belongs in the logs, where every line
-//! of a request carries `tenant.client_id`.
+//! No metric carries a tenant label all the same: a tenant's name or client
+//! ID in a label would tell anyone who sees a scrape which tenants this site
+//! serves. Per-tenant detail belongs in the logs, where every line of a
+//! request carries `tenant.client_id`.
 
 use std::time::Duration;
 

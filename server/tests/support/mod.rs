@@ -403,11 +403,13 @@ fn reply(status: u16, body: Bytes) -> Response {
         .unwrap()
 }
 
-/// The site, built from `settings` and served on a free port.
+/// The site, built from `settings` and served on a free port, with its
+/// metrics on another.
 pub struct TestSite {
     pub url: String,
+    pub metrics_url: String,
     pub site: site::Site,
-    task: tokio::task::JoinHandle<()>,
+    tasks: [tokio::task::JoinHandle<()>; 2],
 }
 
 impl TestSite {
@@ -438,7 +440,7 @@ impl TestSite {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let router = site.router.clone();
-        let task = tokio::spawn(async move {
+        let public = tokio::spawn(async move {
             axum::serve(
                 listener,
                 router.into_make_service_with_connect_info::<SocketAddr>(),
@@ -446,7 +448,18 @@ impl TestSite {
             .await
             .unwrap();
         });
-        Self { url, site, task }
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let metrics_url = format!("http://{}", listener.local_addr().unwrap());
+        let router = site.metrics_router.clone();
+        let metrics = tokio::spawn(async move {
+            axum::serve(listener, router).await.unwrap();
+        });
+        Self {
+            url,
+            metrics_url,
+            site,
+            tasks: [public, metrics],
+        }
     }
 
     /// A single-tenant site for `tenant` in front of `pms_url`.
@@ -464,7 +477,9 @@ impl TestSite {
 
 impl Drop for TestSite {
     fn drop(&mut self) {
-        self.task.abort();
+        for task in &self.tasks {
+            task.abort();
+        }
     }
 }
 
