@@ -109,6 +109,8 @@ impl Shared {
             lock_ttl: settings.pms_timeout + Duration::from_secs(1),
             ..CacheSettings::default()
         };
+        let limiter =
+            RateLimiter::per_minute(settings.rate_limit_per_minute).shared_through(l2.clone());
         let cache = Arc::new(SignatureCache::new(
             cache_settings,
             l2,
@@ -116,7 +118,7 @@ impl Shared {
         ));
         Ok(Self {
             tenants: Arc::new(load_tenants(settings)?),
-            limiter: Arc::new(RateLimiter::per_minute(settings.rate_limit_per_minute)),
+            limiter: Arc::new(limiter),
             settings: settings.clone(),
             metrics,
             cache,
@@ -309,7 +311,10 @@ impl Gate {
         let limited = RATE_LIMITED_PREFIXES
             .iter()
             .any(|prefix| path.starts_with(prefix));
-        if limited && let Some(refusal) = self.limiter.refusal(&request) {
+        if limited
+            && let Some(addr) = self.limiter.client(&request)
+            && let Some(refusal) = self.limiter.refusal(addr).await
+        {
             return refusal;
         }
         status_of_server_fn_error(next.run(request).await).await

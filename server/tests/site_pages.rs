@@ -5,7 +5,7 @@
 mod support;
 
 use serde_json::json;
-use support::{Guest, Platform, Proxy, TestSite};
+use support::{Guest, Platform, Proxy, Redis, TestSite};
 
 struct Demo {
     platform: Platform,
@@ -251,6 +251,37 @@ async fn booking_lookups_are_rate_limited_per_address() {
     assert!(statuses[3].header("retry-after").is_some());
     assert_eq!(statuses[3].json()["kind"], "too_many_requests");
     assert_eq!(listings.status, 200, "browsing is not limited");
+}
+
+#[tokio::test]
+async fn site_processes_sharing_redis_share_one_rate_limit() {
+    let platform = Platform::start(&[]).await;
+    let redis = Redis::start().await;
+    let tenants = support::tenants_dir(&platform);
+    let settings = [
+        ("TENANTS_DIR", tenants.path().display().to_string()),
+        ("PMS_URL", platform.url.clone()),
+        ("REDIS_URL", redis.url()),
+        ("RATE_LIMIT_PER_MINUTE", "3".into()),
+    ];
+    let sites = [
+        TestSite::start(&settings).await,
+        TestSite::start(&settings).await,
+    ];
+    let guests = sites
+        .each_ref()
+        .map(|site| Guest::new(&site.url).on_host("alps.localhost"));
+    let lookup = json!({"lookup": {"reference": "DS-NOPE00", "email": "a@b.example"}});
+
+    let mut codes = Vec::new();
+    for turn in 0..6 {
+        let answer = guests[turn % 2].call("booking/find", lookup.clone()).await;
+        codes.push(answer.status);
+    }
+
+    assert_eq!(codes, [404, 404, 404, 429, 429, 429], "one limit for both");
+    let bucket = redis.hash_field("doorstep:rl:127.0.0.1", "tokens").await;
+    assert!(bucket.is_some(), "the bucket is in Redis");
 }
 
 #[tokio::test]

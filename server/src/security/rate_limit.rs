@@ -6,6 +6,11 @@
 //! [`client_addr`](super::client_addr)) gets a token bucket of
 //! `RATE_LIMIT_PER_MINUTE` tokens that refills continuously; an empty bucket
 //! answers 429 with `Retry-After`, in the server functions' error encoding.
+//!
+//! With Redis (`REDIS_URL`) the buckets live there, so every site process
+//! sharing it counts against one limit per address, not one each. While
+//! Redis cannot be reached, each process falls back to buckets of its own:
+//! the limit still holds per process, and no guest request fails for it.
 
 use std::{
     collections::HashMap,
@@ -22,7 +27,7 @@ use doorstep_app::platform::SiteError;
 use http::{HeaderValue, StatusCode, header};
 
 use super::client_addr::{self, TrustedProxies};
-use crate::ops::metrics::Metrics;
+use crate::{ops::metrics::Metrics, signature_cache::RedisStore};
 
 /// Above this many tracked addresses, full buckets are forgotten.
 const PRUNE_ABOVE: usize = 10_000;
@@ -33,10 +38,12 @@ struct Bucket {
     updated: Instant,
 }
 
-/// Token buckets by client address.
+/// Token buckets by client address: in Redis when there is one, else (and
+/// while it is away) in this process.
 pub struct RateLimiter {
     per_minute: u32,
     buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    shared: Option<RedisStore>,
 }
 
 impl RateLimiter {
@@ -45,7 +52,30 @@ impl RateLimiter {
         Self {
             per_minute: per_minute.max(1),
             buckets: Mutex::default(),
+            shared: None,
         }
+    }
+
+    /// Keeps the buckets in `redis`, shared with every process using it.
+    pub fn shared_through(mut self, redis: Option<RedisStore>) -> Self {
+        self.shared = redis;
+        self
+    }
+
+    /// Takes a token for `addr`, from Redis when it answers and from this
+    /// process's buckets when it does not; on refusal, says how long until
+    /// the next one.
+    pub async fn take(&self, addr: IpAddr) -> Result<(), Duration> {
+        if let Some(redis) = &self.shared {
+            let name = addr.to_string();
+            match redis.take_token(&name, self.per_minute, self.per_minute).await {
+                Ok(None) => return Ok(()),
+                Ok(Some(wait)) => return Err(wait),
+                // The store has counted and logged the failure.
+                Err(_) => {}
+            }
+        }
+        self.check(addr, Instant::now())
     }
 
     /// Takes a token for `addr` at `now`; on refusal, says how long until
@@ -93,11 +123,15 @@ pub struct RateLimitState {
 }
 
 impl RateLimitState {
-    /// Takes a token for the client's address; without one, gives the 429
+    /// The address the limit counts `request` against, if it has one.
+    pub fn client(&self, request: &Request) -> Option<IpAddr> {
+        client_addr::of_request(request, &self.proxies)
+    }
+
+    /// Takes a token for the client at `addr`; without one, gives the 429
     /// to answer with.
-    pub fn refusal(&self, request: &Request) -> Option<Response> {
-        let addr = client_addr::of_request(request, &self.proxies)?;
-        let wait = self.limiter.check(addr, Instant::now()).err()?;
+    pub async fn refusal(&self, addr: IpAddr) -> Option<Response> {
+        let wait = self.limiter.take(addr).await.err()?;
         self.metrics.rate_limited.inc();
         tracing::warn!(client.address = %addr, "rate limit reached");
         let body =
@@ -134,6 +168,20 @@ mod tests {
 
         assert!(wait <= Duration::from_secs(20));
         assert!(limiter.check(addr, start + Duration::from_secs(21)).is_ok());
+    }
+
+    #[tokio::test]
+    async fn without_redis_the_process_buckets_still_limit() {
+        // Nothing listens on port 9 of loopback: every Redis call fails.
+        let metrics = Arc::new(Metrics::new());
+        let redis = RedisStore::new("redis://127.0.0.1:9", Arc::clone(&metrics)).unwrap();
+        let limiter = RateLimiter::per_minute(2).shared_through(Some(redis));
+        let addr: IpAddr = "198.51.100.7".parse().unwrap();
+
+        assert!(limiter.take(addr).await.is_ok());
+        assert!(limiter.take(addr).await.is_ok());
+        assert!(limiter.take(addr).await.is_err());
+        assert!(metrics.redis_errors.get() >= 3);
     }
 
     #[test]

@@ -1,10 +1,13 @@
-//! The shared tier of the signature cache: Redis.
+//! What site processes share through Redis: the signature cache's second
+//! tier, and the buckets of the per-address rate limit.
 //!
 //! Each tenant's signature lives under `doorstep:sig:<clientId>` with a TTL
 //! that ends when the signature expires, and a refresh is claimed with a
-//! short lock under `doorstep:sig:<clientId>:lock`. Every operation has a
-//! deadline: Redis is an optimisation here, and a slow or absent Redis must
-//! cost a request milliseconds, never its success.
+//! short lock under `doorstep:sig:<clientId>:lock`. A client address's rate
+//! limit bucket lives under `doorstep:rl:<address>` until it would be full
+//! again. Every operation has a deadline: Redis is an optimisation here, and
+//! a slow or absent Redis must cost a request milliseconds, never its
+//! success.
 
 use std::{
     sync::{
@@ -51,6 +54,31 @@ if redis.call("GET", KEYS[1]) == ARGV[1] then
     return redis.call("DEL", KEYS[1])
 end
 return 0
+"#;
+
+/// Takes one token from a bucket of `ARGV[1]` tokens that refills at
+/// `ARGV[2]` tokens a millisecond, on Redis's clock (so every process counts
+/// the same time); returns 0 when a token was taken, else how many
+/// milliseconds until one will be there. The bucket expires once it would
+/// be full again, so an address that stops calling leaves nothing behind.
+const TAKE_TOKEN: &str = r#"
+local capacity = tonumber(ARGV[1])
+local per_ms = tonumber(ARGV[2])
+local clock = redis.call("TIME")
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local bucket = redis.call("HMGET", KEYS[1], "tokens", "at")
+local tokens = tonumber(bucket[1]) or capacity
+local at = tonumber(bucket[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - at) * per_ms)
+local wait = 0
+if tokens >= 1 then
+    tokens = tokens - 1
+else
+    wait = math.ceil((1 - tokens) / per_ms)
+end
+redis.call("HSET", KEYS[1], "tokens", tostring(tokens), "at", tostring(now))
+redis.call("PEXPIRE", KEYS[1], math.ceil((capacity - tokens) / per_ms) + 1)
+return wait
 "#;
 
 impl RedisStore {
@@ -141,6 +169,31 @@ impl RedisStore {
             .await
     }
 
+    /// Takes a token from the shared bucket `name` (up to `capacity`
+    /// tokens, `per_minute` refilled a minute): `Ok(None)` when taken,
+    /// `Ok(Some(wait))` when the bucket is empty.
+    pub async fn take_token(
+        &self,
+        name: &str,
+        capacity: u32,
+        per_minute: u32,
+    ) -> Result<Option<Duration>, StoreError> {
+        let mut connection = self.connection.clone();
+        let key = format!("doorstep:rl:{name}");
+        let per_ms = f64::from(per_minute) / 60_000.0;
+        let wait: u64 = self
+            .run(async move {
+                Script::new(TAKE_TOKEN)
+                    .key(key)
+                    .arg(capacity)
+                    .arg(per_ms)
+                    .invoke_async(&mut connection)
+                    .await
+            })
+            .await?;
+        Ok((wait > 0).then(|| Duration::from_millis(wait)))
+    }
+
     /// Asks Redis whether it is there (for `/readyz`).
     pub async fn ping(&self) -> Result<(), StoreError> {
         let mut connection = self.connection.clone();
@@ -198,7 +251,10 @@ impl RedisStore {
         let was_up = self.up.swap(up, Ordering::Relaxed);
         match (was_up, up, &result) {
             (true, false, Err(error)) => {
-                tracing::error!(error = %error, "redis is unavailable; serving signatures from memory and the platform")
+                tracing::error!(
+                    error = %error,
+                    "redis is unavailable; signatures come from memory and the platform, rate limits from this process's counters"
+                )
             }
             (false, true, _) => tracing::info!("redis is available again"),
             _ => {}

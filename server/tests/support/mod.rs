@@ -214,6 +214,18 @@ impl Redis {
             .await
     }
 
+    /// Reads a field of a hash.
+    pub async fn hash_field(&self, key: &str, field: &str) -> Option<String> {
+        let client = redis::Client::open(self.url()).unwrap();
+        let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+        redis::cmd("HGET")
+            .arg(key)
+            .arg(field)
+            .query_async(&mut connection)
+            .await
+            .unwrap()
+    }
+
     /// Writes a key with a TTL in seconds.
     pub async fn set(&self, key: &str, value: &str, seconds: u64) {
         let client = redis::Client::open(self.url()).unwrap();
