@@ -125,14 +125,15 @@ fn thread_names(pid: u32) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_binary_runs_its_workers_and_stops_cleanly_on_sigterm() {
+async fn the_binary_runs_its_workers_and_metrics_listener_and_stops_cleanly_on_sigterm() {
     let platform = Platform::start(&[]).await;
     let proxy = Proxy::start(&platform.url).await;
     let tenant = platform.tenant("lisbon");
-    let port = support::free_port();
+    let (port, metrics_port) = (support::free_port(), support::free_port());
     let mut child = Command::new(env!("CARGO_BIN_EXE_doorstep-site"))
         .env_clear()
         .env("SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("SITE_METRICS_ADDR", format!("127.0.0.1:{metrics_port}"))
         .env("PMS_URL", &proxy.url)
         .env("APP_CLIENT_ID", &tenant.client_id)
         .env("APP_API_KEY", &tenant.api_key)
@@ -159,6 +160,11 @@ async fn the_binary_runs_its_workers_and_stops_cleanly_on_sigterm() {
         ["site-worker-1", "site-worker-2"],
         "and the main thread"
     );
+    let metrics_url = format!("http://127.0.0.1:{metrics_port}");
+    let scraped = Guest::new(&metrics_url).get("/metrics").await;
+    assert_eq!(scraped.status, 200);
+    assert!(scraped.body.contains("doorstep_site_http_requests_total"), "{}", scraped.body);
+    assert_eq!(guest.get("/metrics").await.status, 404, "not on the public listener");
 
     // A request the platform answers slowly is in flight when SIGTERM comes.
     proxy.state.delay_ms.store(1500, Ordering::SeqCst);
@@ -185,8 +191,7 @@ async fn the_binary_runs_its_workers_and_stops_cleanly_on_sigterm() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(status.success(), "a clean exit, got {status}");
-    assert!(
-        reqwest::get(format!("{url}/healthz")).await.is_err(),
-        "nothing listens any more"
-    );
+    for gone in [format!("{url}/healthz"), format!("{metrics_url}/metrics")] {
+        assert!(reqwest::get(&gone).await.is_err(), "nothing listens any more");
+    }
 }
