@@ -399,9 +399,12 @@ pub fn serve(settings: Settings) -> anyhow::Result<()> {
     let mut sites = build_workers(&settings, settings.workers)?;
     let listener = listen(settings.addr)?;
     let metrics_listener = settings.metrics_addr.map(listen).transpose()?;
+    let metrics_addr = settings
+        .metrics_addr
+        .map_or_else(|| "none".to_string(), |addr| addr.to_string());
     tracing::info!(
         addr = %listener.local_addr()?,
-        metrics_addr = ?settings.metrics_addr,
+        %metrics_addr,
         workers = settings.workers,
         "doorstep-site listening"
     );
