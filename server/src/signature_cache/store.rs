@@ -11,7 +11,7 @@
 
 use std::{
     sync::{
-        Arc,
+        Arc, LazyLock,
         atomic::{AtomicBool, Ordering},
     },
     time::Duration,
@@ -80,6 +80,10 @@ redis.call("HSET", KEYS[1], "tokens", tostring(tokens), "at", tostring(now))
 redis.call("PEXPIRE", KEYS[1], math.ceil((capacity - tokens) / per_ms) + 1)
 return wait
 "#;
+
+// Each script's SHA-1 (what EVALSHA names it by) is computed once.
+static DELETE_IF_EQUAL_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(DELETE_IF_EQUAL));
+static TAKE_TOKEN_SCRIPT: LazyLock<Script> = LazyLock::new(|| Script::new(TAKE_TOKEN));
 
 impl RedisStore {
     /// Prepares a connection to `url` without connecting: the site starts
@@ -183,7 +187,7 @@ impl RedisStore {
         let per_ms = f64::from(per_minute) / 60_000.0;
         let wait: u64 = self
             .run(async move {
-                Script::new(TAKE_TOKEN)
+                TAKE_TOKEN_SCRIPT
                     .key(key)
                     .arg(capacity)
                     .arg(per_ms)
@@ -209,7 +213,7 @@ impl RedisStore {
     async fn delete_if_equal(&self, key: String, value: String) -> Result<(), StoreError> {
         let mut connection = self.connection.clone();
         self.run(async move {
-            Script::new(DELETE_IF_EQUAL)
+            DELETE_IF_EQUAL_SCRIPT
                 .key(key)
                 .arg(value)
                 .invoke_async::<i64>(&mut connection)
