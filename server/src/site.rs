@@ -33,7 +33,7 @@ use crate::{
     platform::{ClientSettings, PlatformClient},
     port::TenantPlatform,
     security::{
-        self, cross_site,
+        self, client_addr, cross_site,
         headers::{CspNonce, SecurityHeaders},
         rate_limit::{RateLimitState, RateLimiter},
     },
@@ -305,7 +305,10 @@ impl Gate {
         if !path.starts_with(SERVER_FN_PREFIX) {
             return next.run(request).await;
         }
-        if let Some(refusal) = cross_site::cross_site_refusal(request.method(), request.headers()) {
+        let host = self.guest_host(&request);
+        if let Some(refusal) =
+            cross_site::cross_site_refusal(request.method(), request.headers(), host)
+        {
             return refusal;
         }
         let limited = RATE_LIMITED_PREFIXES
@@ -320,19 +323,30 @@ impl Gate {
         status_of_server_fn_error(next.run(request).await).await
     }
 
-    /// The tenant (or the index) for the `Host` header; `None` for a host
-    /// this site does not serve. Names the tenant in the request's span.
-    fn resolve_tenant(&self, request: &Request) -> Option<RequestSite> {
-        let host = request
-            .headers()
-            .get(header::HOST)
-            .and_then(|value| value.to_str().ok())
+    /// The host the guest asked for: what a trusted proxy says in
+    /// `X-Forwarded-Host`, else `Host` (or the authority of an HTTP/2
+    /// request).
+    fn guest_host<'r>(&self, request: &'r Request) -> Option<&'r str> {
+        client_addr::forwarded_host(request, &self.limiter.proxies)
+            .or_else(|| {
+                request
+                    .headers()
+                    .get(header::HOST)
+                    .and_then(|value| value.to_str().ok())
+            })
             .or_else(|| {
                 request
                     .uri()
                     .authority()
                     .map(|authority| authority.as_str())
-            });
+            })
+    }
+
+    /// The tenant (or the index) for the host the guest asked for; `None`
+    /// for a host this site does not serve. Names the tenant in the
+    /// request's span.
+    fn resolve_tenant(&self, request: &Request) -> Option<RequestSite> {
+        let host = self.guest_host(request);
 
         match self.tenants.resolve(host) {
             Resolved::Unknown => None,

@@ -235,6 +235,48 @@ async fn a_cross_site_server_function_call_is_refused() {
 }
 
 #[tokio::test]
+async fn behind_a_trusted_proxy_that_rewrites_host_the_forwarded_host_picks_the_tenant() {
+    let behind = demo(&[("TRUSTED_PROXIES", "127.0.0.1".into())]).await;
+    let exposed = demo(&[]).await;
+    let request = |site: &str, path: &str, headers: &[(&str, &str)]| {
+        let mut request = reqwest::Client::new()
+            .get(format!("{site}{path}"))
+            .header("x-forwarded-host", "bali.localhost");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request
+    };
+    let search = |site: &str, origin: &str| {
+        reqwest::Client::new()
+            .post(format!("{site}/api/listings"))
+            .header("x-forwarded-host", "bali.localhost")
+            .header("origin", origin)
+            .header("content-type", "application/json")
+            .body(json!({"search": {}}).to_string())
+    };
+    let proxy = Guest::new(&behind.site.url).on_host("site.internal:3000");
+    let stranger = Guest::new(&exposed.site.url).on_host("site.internal:3000");
+
+    let page = proxy.send(request(&behind.site.url, "/", &[])).await;
+    let same_origin = proxy
+        .send(search(&behind.site.url, "http://bali.localhost"))
+        .await;
+    let internal_origin = proxy
+        .send(search(&behind.site.url, "http://site.internal:3000"))
+        .await;
+    let forged = stranger.send(request(&exposed.site.url, "/", &[])).await;
+
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("bali Test"), "bali's page");
+    assert_eq!(same_origin.status, 200, "the guest's own origin passes");
+    assert_eq!(internal_origin.status, 403, "compared with the guest's host");
+    assert_eq!(forged.status, 404, "not believed from a peer that is no proxy");
+    assert_eq!(forged.body, "Not found");
+    proxy.assert_saw_none_of(&behind.secrets());
+}
+
+#[tokio::test]
 async fn booking_lookups_are_rate_limited_per_address() {
     let demo = demo(&[("RATE_LIMIT_PER_MINUTE", "3".into())]).await;
     let guest = Guest::new(&demo.site.url).on_host("alps.localhost");
