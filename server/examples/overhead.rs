@@ -144,9 +144,7 @@ async fn bench() -> anyhow::Result<()> {
             bare_all.extend(run(&via_bare, round, load, number).await?);
             site_all.extend(run(&via_site, round, load, number).await?);
         }
-        let inside = SiteTimes::read(&http, &metrics_url)
-            .await?
-            .since(&before);
+        let inside = SiteTimes::read(&http, &metrics_url).await?.since(&before);
 
         let d = percentiles(&mut direct_all);
         let r = percentiles(&mut relay_all);
@@ -227,7 +225,9 @@ impl Options {
 
     fn loads(&self) -> Vec<Load> {
         let closed = self.concurrencies.iter().map(|&c| Load::Concurrency(c));
-        closed.chain(self.rates.iter().map(|&r| Load::Rate(r))).collect()
+        closed
+            .chain(self.rates.iter().map(|&r| Load::Rate(r)))
+            .collect()
     }
 
     /// The most requests a warm-up keeps in flight.

@@ -95,7 +95,8 @@ impl Settings {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
         let get = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
 
-        let addr = socket_addr(&get, "SITE_ADDR")?.unwrap_or(SocketAddr::from(([127, 0, 0, 1], 3000)));
+        let addr =
+            socket_addr(&get, "SITE_ADDR")?.unwrap_or(SocketAddr::from(([127, 0, 0, 1], 3000)));
         let metrics_addr = socket_addr(&get, "SITE_METRICS_ADDR")?;
         if metrics_addr == Some(addr) {
             return Err(SettingsError {

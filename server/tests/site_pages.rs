@@ -270,8 +270,14 @@ async fn behind_a_trusted_proxy_that_rewrites_host_the_forwarded_host_picks_the_
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("bali Test"), "bali's page");
     assert_eq!(same_origin.status, 200, "the guest's own origin passes");
-    assert_eq!(internal_origin.status, 403, "compared with the guest's host");
-    assert_eq!(forged.status, 404, "not believed from a peer that is no proxy");
+    assert_eq!(
+        internal_origin.status, 403,
+        "compared with the guest's host"
+    );
+    assert_eq!(
+        forged.status, 404,
+        "not believed from a peer that is no proxy"
+    );
     assert_eq!(forged.body, "Not found");
     proxy.assert_saw_none_of(&behind.secrets());
 }

@@ -163,8 +163,16 @@ async fn the_binary_runs_its_workers_and_metrics_listener_and_stops_cleanly_on_s
     let metrics_url = format!("http://127.0.0.1:{metrics_port}");
     let scraped = Guest::new(&metrics_url).get("/metrics").await;
     assert_eq!(scraped.status, 200);
-    assert!(scraped.body.contains("doorstep_site_http_requests_total"), "{}", scraped.body);
-    assert_eq!(guest.get("/metrics").await.status, 404, "not on the public listener");
+    assert!(
+        scraped.body.contains("doorstep_site_http_requests_total"),
+        "{}",
+        scraped.body
+    );
+    assert_eq!(
+        guest.get("/metrics").await.status,
+        404,
+        "not on the public listener"
+    );
 
     // A request the platform answers slowly is in flight when SIGTERM comes.
     proxy.state.delay_ms.store(1500, Ordering::SeqCst);
@@ -192,6 +200,9 @@ async fn the_binary_runs_its_workers_and_metrics_listener_and_stops_cleanly_on_s
     };
     assert!(status.success(), "a clean exit, got {status}");
     for gone in [format!("{url}/healthz"), format!("{metrics_url}/metrics")] {
-        assert!(reqwest::get(&gone).await.is_err(), "nothing listens any more");
+        assert!(
+            reqwest::get(&gone).await.is_err(),
+            "nothing listens any more"
+        );
     }
 }

@@ -93,7 +93,11 @@ impl TrustedProxies {
 /// when the peer is not a trusted proxy or says nothing usable, and the
 /// request's own `Host` stands.
 pub fn forwarded_host<'r, B>(request: &'r Request<B>, proxies: &TrustedProxies) -> Option<&'r str> {
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>()?.0.ip();
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()?
+        .0
+        .ip();
     if !proxies.contains(peer) {
         return None;
     }

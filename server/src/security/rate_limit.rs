@@ -76,7 +76,10 @@ impl RateLimiter {
     pub async fn take(&self, addr: IpAddr) -> Result<(), Duration> {
         if let Some(redis) = self.shared.as_ref().filter(|_| self.redis_is_due()) {
             let name = addr.to_string();
-            match redis.take_token(&name, self.per_minute, self.per_minute).await {
+            match redis
+                .take_token(&name, self.per_minute, self.per_minute)
+                .await
+            {
                 Ok(None) => return Ok(()),
                 Ok(Some(wait)) => return Err(wait),
                 // The store has counted and logged the failure.
