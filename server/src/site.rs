@@ -61,8 +61,6 @@ struct RequestSite {
 pub struct Site {
     /// The public HTTP application.
     pub router: Router,
-    /// `GET /metrics`, for the metrics listener (`SITE_METRICS_ADDR`) only.
-    pub metrics_router: Router,
     /// The platform client (with the signature cache).
     pub client: PlatformClient,
     /// The site's metrics.
@@ -143,12 +141,8 @@ impl Shared {
         )
         .context("cannot build the HTTP client")?;
         let router = router(self, client.clone());
-        let metrics_router = Router::new()
-            .route("/metrics", get(health::metrics))
-            .with_state(Arc::clone(&self.metrics));
         Ok(Site {
             router,
-            metrics_router,
             client,
             metrics: Arc::clone(&self.metrics),
         })
@@ -231,6 +225,14 @@ fn router(shared: &Shared, client: PlatformClient) -> Router {
         .layer(middleware::from_fn_with_state(gate, operations_gate));
 
     pages.merge(operations)
+}
+
+/// `GET /metrics` for `metrics`, for the metrics listener
+/// (`SITE_METRICS_ADDR`) only.
+pub fn metrics_router(metrics: Arc<Metrics>) -> Router {
+    Router::new()
+        .route("/metrics", get(health::metrics))
+        .with_state(metrics)
 }
 
 /// Gives the renderer and server functions what the middleware learned:
@@ -447,7 +449,7 @@ pub fn serve(settings: Settings) -> anyhow::Result<()> {
         });
         let metrics = metrics_listener.map(|listener| {
             tokio::spawn(serve_metrics(
-                first.metrics_router.clone(),
+                metrics_router(Arc::clone(&first.metrics)),
                 listener,
                 stopping.clone(),
             ))
@@ -481,16 +483,19 @@ fn listen(addr: SocketAddr) -> anyhow::Result<std::net::TcpListener> {
 async fn serve_metrics(
     router: Router,
     listener: std::net::TcpListener,
-    mut stopping: tokio::sync::watch::Receiver<bool>,
+    stopping: tokio::sync::watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)
         .context("cannot register the metrics socket")?;
     axum::serve(listener, router)
-        .with_graceful_shutdown(async move {
-            let _ = stopping.wait_for(|stop| *stop).await;
-        })
+        .with_graceful_shutdown(stop_requested(stopping))
         .await
         .context("the metrics listener stopped")
+}
+
+/// Completes once `stopping` turns true (or its sender is gone).
+async fn stop_requested(mut stopping: tokio::sync::watch::Receiver<bool>) {
+    let _ = stopping.wait_for(|stop| *stop).await;
 }
 
 fn worker_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -513,7 +518,7 @@ fn run_worker(
 async fn serve_worker(
     site: Site,
     listener: std::net::TcpListener,
-    mut stopping: tokio::sync::watch::Receiver<bool>,
+    stopping: tokio::sync::watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)
         .context("cannot register the listening socket")?
@@ -539,9 +544,7 @@ async fn serve_worker(
         site.router
             .into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(async move {
-        let _ = stopping.wait_for(|stop| *stop).await;
-    })
+    .with_graceful_shutdown(stop_requested(stopping))
     .await
     .context("the server stopped")
 }

@@ -4,12 +4,12 @@
 //! One pooled HTTP client per site worker (rustls, keep-alive connections;
 //! see [`transport`]) serves every tenant. Each call has a connect timeout
 //! and a total deadline that covers the signature, every retry and the
-//! answer, so a slow platform costs a
-//! guest at most the deadline. Retries (with exponential backoff and jitter)
-//! happen only where repeating cannot change the outcome: reads, booking
-//! creation under its `Idempotency-Key` (the same key on every attempt), and
-//! any call whose connection failed before a byte was sent. A `401` drops the
-//! signature, fetches a new one and retries once.
+//! answer, so a slow platform costs a guest at most the deadline. Retries
+//! (with exponential backoff and jitter) happen only where repeating cannot
+//! change the outcome: reads, booking creation under its `Idempotency-Key`
+//! (the same key on every attempt), and any call whose connection failed
+//! before a byte was sent. A `401` drops the signature, fetches a new one
+//! and retries once.
 //!
 //! ```no_run
 //! # async fn demo(client: doorstep_site::platform::PlatformClient,

@@ -88,17 +88,24 @@ impl TrustedProxies {
     }
 }
 
+/// The TCP peer of `request`; `None` without one (only in tests that drive
+/// the router in-process).
+fn peer<B>(request: &Request<B>) -> Option<IpAddr> {
+    Some(
+        request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()?
+            .0
+            .ip(),
+    )
+}
+
 /// The host the guest asked for, as the trusted proxy in front says in
 /// `X-Forwarded-Host`: the right-most entry, which that proxy wrote. `None`
 /// when the peer is not a trusted proxy or says nothing usable, and the
 /// request's own `Host` stands.
 pub fn forwarded_host<'r, B>(request: &'r Request<B>, proxies: &TrustedProxies) -> Option<&'r str> {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()?
-        .0
-        .ip();
-    if !proxies.contains(peer) {
+    if !proxies.contains(peer(request)?) {
         return None;
     }
     let last_line = request
@@ -113,11 +120,7 @@ pub fn forwarded_host<'r, B>(request: &'r Request<B>, proxies: &TrustedProxies) 
 /// The client address of `request` under `proxies`; `None` without a peer
 /// address (only in tests that drive the router in-process).
 pub fn of_request<B>(request: &Request<B>, proxies: &TrustedProxies) -> Option<IpAddr> {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()?
-        .0
-        .ip();
+    let peer = peer(request)?;
     // Lossy, not `to_str`: a line with a stray non-ASCII byte keeps its other
     // entries (the garbled one fails to parse), so a forged byte cannot hide
     // the address a trusted proxy appended to the same line.

@@ -462,7 +462,7 @@ impl TestSite {
         });
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let metrics_url = format!("http://{}", listener.local_addr().unwrap());
-        let router = site.metrics_router.clone();
+        let router = site::metrics_router(Arc::clone(&site.metrics));
         let metrics = tokio::spawn(async move {
             axum::serve(listener, router).await.unwrap();
         });
