@@ -6,7 +6,9 @@
 //! is a configured proxy, and then from the right: the first entry that is
 //! not itself a trusted proxy is the client. Everything left of it was
 //! written by someone we do not trust. `X-Forwarded-Host` is read the same
-//! way, for a proxy that does not pass the guest's `Host` on.
+//! way, for a proxy that does not pass the guest's `Host` on (and only when
+//! the site is told to, since many proxies pass a guest's own
+//! `X-Forwarded-Host` through untouched).
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -44,25 +46,30 @@ impl TrustedProxies {
             if bits > max {
                 return Err(format!("{item:?} has a prefix longer than the address"));
             }
-            blocks.push((addr, bits));
+            blocks.push(canonical_block(addr, bits).ok_or_else(|| {
+                format!("{item:?} is an IPv4-mapped block shorter than /96; write it as IPv4")
+            })?);
         }
         Ok(Self(blocks))
+    }
+
+    /// Whether no proxy is trusted.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
 
     /// Whether `addr` is one of the proxies.
     pub fn contains(&self, addr: IpAddr) -> bool {
         let addr = canonical(addr);
-        self.0
-            .iter()
-            .any(|(block, bits)| match (canonical(*block), addr) {
-                (IpAddr::V4(block), IpAddr::V4(addr)) => {
-                    prefix_eq(&block.octets(), &addr.octets(), *bits)
-                }
-                (IpAddr::V6(block), IpAddr::V6(addr)) => {
-                    prefix_eq(&block.octets(), &addr.octets(), *bits)
-                }
-                _ => false,
-            })
+        self.0.iter().any(|(block, bits)| match (*block, addr) {
+            (IpAddr::V4(block), IpAddr::V4(addr)) => {
+                prefix_eq(&block.octets(), &addr.octets(), *bits)
+            }
+            (IpAddr::V6(block), IpAddr::V6(addr)) => {
+                prefix_eq(&block.octets(), &addr.octets(), *bits)
+            }
+            _ => false,
+        })
     }
 
     /// The client's address: the peer, or, when the peer is a trusted proxy,
@@ -77,11 +84,11 @@ impl TrustedProxies {
             .rev()
             .flat_map(|header| header.rsplit(','));
         for entry in entries {
-            match entry.trim().parse::<IpAddr>() {
-                Ok(addr) if self.contains(addr) => client = addr,
-                Ok(addr) => return canonical(addr),
+            match parse_entry(entry.trim()) {
+                Some(addr) if self.contains(addr) => client = addr,
+                Some(addr) => return canonical(addr),
                 // A garbled entry: stop at the last address we can vouch for.
-                Err(_) => return client,
+                None => return client,
             }
         }
         client
@@ -132,6 +139,30 @@ pub fn of_request<B>(request: &Request<B>, proxies: &TrustedProxies) -> Option<I
         .collect();
     let headers: Vec<&str> = lines.iter().map(String::as_str).collect();
     Some(proxies.client_addr(peer, &headers))
+}
+
+/// One `X-Forwarded-For` entry: an address, or an address with a port
+/// (`203.0.113.7:41000`, `[2001:db8::7]:41000`), as some load balancers
+/// write them.
+fn parse_entry(entry: &str) -> Option<IpAddr> {
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|addr| addr.ip()))
+}
+
+/// A block as [`TrustedProxies::contains`] compares it: an IPv4-mapped IPv6
+/// block (`::ffff:10.0.0.0/104`) becomes the IPv4 block it covers
+/// (`10.0.0.0/8`), since peers are compared in their IPv4 form. `None` for a
+/// mapped block shorter than /96, which would cover more than IPv4.
+fn canonical_block(addr: IpAddr, bits: u8) -> Option<(IpAddr, u8)> {
+    match addr {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => Some((IpAddr::V4(v4), bits.checked_sub(96)?)),
+            None => Some((addr, bits)),
+        },
+        IpAddr::V4(_) => Some((addr, bits)),
+    }
 }
 
 fn canonical(addr: IpAddr) -> IpAddr {
@@ -227,6 +258,30 @@ mod tests {
         let client = proxies.client_addr(ip("127.0.0.1"), &["1.1.1.1, 198.51.100.7, 10.0.0.5"]);
 
         assert_eq!(client, ip("198.51.100.7"));
+    }
+
+    #[test]
+    fn ipv4_mapped_proxy_blocks_cover_their_ipv4_addresses() {
+        let single = TrustedProxies::parse("::ffff:10.0.0.1").unwrap();
+        let block = TrustedProxies::parse("::ffff:10.0.0.0/104").unwrap();
+
+        assert!(single.contains(ip("10.0.0.1")));
+        assert!(single.contains(ip("::ffff:10.0.0.1")));
+        assert!(!single.contains(ip("10.0.0.2")));
+        assert!(block.contains(ip("10.200.0.1")));
+        assert!(!block.contains(ip("11.0.0.1")));
+        assert!(TrustedProxies::parse("::ffff:0.0.0.0/95").is_err());
+    }
+
+    #[test]
+    fn forwarded_entries_with_a_port_name_their_address() {
+        let proxies = TrustedProxies::parse("10.0.0.0/8").unwrap();
+
+        let v4 = proxies.client_addr(ip("10.0.0.2"), &["198.51.100.7:41000"]);
+        let v6 = proxies.client_addr(ip("10.0.0.2"), &["[2001:db8::7]:41000"]);
+
+        assert_eq!(v4, ip("198.51.100.7"));
+        assert_eq!(v6, ip("2001:db8::7"));
     }
 
     #[test]
