@@ -191,8 +191,14 @@ impl Metrics {
             .inc();
     }
 
-    /// Records one finished request.
+    /// Records one finished request. Methods outside the few the site
+    /// serves share the label `other`, as unknown paths share one route, so
+    /// made-up methods cannot grow the label set without bound.
     pub fn request(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
+        let method = match method {
+            "GET" | "HEAD" | "POST" | "OPTIONS" => method,
+            _ => "other",
+        };
         let labels = RouteLabels {
             route: route.to_string(),
             method: method.to_string(),
@@ -246,5 +252,27 @@ mod tests {
         assert!(text.contains(
             "doorstep_site_http_requests_total{route=\"/\",method=\"GET\",status=\"2xx\"} 1"
         ));
+    }
+
+    #[test]
+    fn made_up_methods_share_one_label() {
+        let metrics = Metrics::new();
+        for n in 0..100 {
+            metrics.request("other", &format!("M{n}"), 405, Duration::from_millis(1));
+        }
+        metrics.request("other", "DELETE", 405, Duration::from_millis(1));
+
+        let text = metrics.encode();
+        let series = text
+            .lines()
+            .filter(|line| line.starts_with("doorstep_site_http_requests_total{"))
+            .collect::<Vec<_>>();
+
+        assert_eq!(
+            series,
+            [
+                "doorstep_site_http_requests_total{route=\"other\",method=\"other\",status=\"4xx\"} 101"
+            ]
+        );
     }
 }
