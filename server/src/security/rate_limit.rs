@@ -6,6 +6,9 @@
 //! [`client_addr`](super::client_addr)) gets a token bucket of
 //! `RATE_LIMIT_PER_MINUTE` tokens that refills continuously; an empty bucket
 //! answers 429 with `Retry-After`, in the server functions' error encoding.
+//! An IPv6 client counts by its /64 network: one host is usually given a
+//! whole /64, and counting each of its 2^64 addresses apart would let it
+//! take a fresh bucket for every request.
 //!
 //! With Redis (`REDIS_URL`) the buckets live there, so every site process
 //! sharing it counts against one limit per address, not one each. While
@@ -29,8 +32,11 @@ use http::{HeaderValue, StatusCode, header};
 use super::client_addr::{self, TrustedProxies};
 use crate::{ops::metrics::Metrics, signature_cache::RedisStore};
 
-/// Above this many tracked addresses, full buckets are forgotten.
+/// Above this many tracked clients, full buckets are forgotten.
 const PRUNE_ABOVE: usize = 10_000;
+
+/// How many leading bits of an IPv6 address name one client.
+const IPV6_CLIENT_BITS: u32 = 64;
 
 /// After a Redis call fails, how long the limiter counts in this process
 /// before asking Redis again: an unreachable Redis then delays one limited
@@ -43,11 +49,21 @@ struct Bucket {
     updated: Instant,
 }
 
-/// Token buckets by client address: in Redis when there is one, else (and
-/// while it is away) in this process.
+/// This process's buckets, and the size at which they are next pruned.
+#[derive(Default)]
+struct Buckets {
+    by_client: HashMap<IpAddr, Bucket>,
+    /// Pruning keeps every bucket that is not full, so it may keep many;
+    /// the next one waits until the map has doubled, so a flood of clients
+    /// costs one scan per doubling, not one per request.
+    prune_at: usize,
+}
+
+/// Token buckets by client: in Redis when there is one, else (and while it
+/// is away) in this process.
 pub struct RateLimiter {
     per_minute: u32,
-    buckets: Mutex<HashMap<IpAddr, Bucket>>,
+    buckets: Mutex<Buckets>,
     shared: Option<RedisStore>,
     /// Until when Redis is left alone after a failure.
     redis_resting_until: Mutex<Option<Instant>>,
@@ -75,7 +91,7 @@ impl RateLimiter {
     /// the next one.
     pub async fn take(&self, addr: IpAddr) -> Result<(), Duration> {
         if let Some(redis) = self.shared.as_ref().filter(|_| self.redis_is_due()) {
-            let name = addr.to_string();
+            let name = client_of(addr).to_string();
             match redis
                 .take_token(&name, self.per_minute, self.per_minute)
                 .await
@@ -108,14 +124,20 @@ impl RateLimiter {
             .buckets
             .lock()
             .expect("the bucket lock is never poisoned");
+        let Buckets {
+            by_client,
+            prune_at,
+        } = &mut *buckets;
 
-        if buckets.len() > PRUNE_ABOVE {
-            buckets.retain(|_, bucket| {
-                bucket.tokens + now.duration_since(bucket.updated).as_secs_f64() * per_second
+        if by_client.len() > PRUNE_ABOVE.max(*prune_at) {
+            by_client.retain(|_, bucket| {
+                bucket.tokens
+                    + now.saturating_duration_since(bucket.updated).as_secs_f64() * per_second
                     < capacity
             });
+            *prune_at = by_client.len() * 2;
         }
-        let bucket = buckets.entry(addr).or_insert(Bucket {
+        let bucket = by_client.entry(client_of(addr)).or_insert(Bucket {
             tokens: capacity,
             updated: now,
         });
@@ -129,6 +151,21 @@ impl RateLimiter {
         } else {
             Err(Duration::from_secs_f64((1.0 - bucket.tokens) / per_second))
         }
+    }
+}
+
+/// The client `addr` counts as: the address itself for IPv4, its /64
+/// network for IPv6 (an IPv4-mapped address counts as its IPv4 address).
+fn client_of(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let network = u128::from(v6) & (u128::MAX << (128 - IPV6_CLIENT_BITS));
+                IpAddr::V6(network.into())
+            }
+        },
+        v4 => v4,
     }
 }
 
@@ -206,6 +243,59 @@ mod tests {
             metrics.redis_errors.get(),
             1,
             "after a failure, Redis is left alone for a while"
+        );
+    }
+
+    #[test]
+    fn an_ipv6_network_shares_one_bucket() {
+        let limiter = RateLimiter::per_minute(2);
+        let now = Instant::now();
+
+        limiter
+            .check("2001:db8:1:2::1".parse().unwrap(), now)
+            .unwrap();
+        limiter
+            .check("2001:db8:1:2:ffff::9".parse().unwrap(), now)
+            .unwrap();
+
+        assert!(
+            limiter
+                .check("2001:db8:1:2::77".parse().unwrap(), now)
+                .is_err()
+        );
+        assert!(
+            limiter
+                .check("2001:db8:1:3::1".parse().unwrap(), now)
+                .is_ok()
+        );
+        assert_eq!(
+            client_of("2001:db8:1:2:abcd::1".parse().unwrap()),
+            "2001:db8:1:2::".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(
+            client_of("::ffff:198.51.100.4".parse().unwrap()),
+            "198.51.100.4".parse::<IpAddr>().unwrap()
+        );
+    }
+
+    #[test]
+    fn a_flood_of_clients_is_pruned_once_per_doubling() {
+        let limiter = RateLimiter::per_minute(2);
+        let now = Instant::now();
+        let client = |n: u32| IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000 + n));
+
+        // Every bucket stays below full, so pruning keeps them all.
+        for n in 0..=PRUNE_ABOVE as u32 + 1 {
+            limiter.check(client(n), now).unwrap();
+        }
+        let after_first = limiter.buckets.lock().unwrap().prune_at;
+
+        assert_eq!(after_first, 2 * (PRUNE_ABOVE + 1));
+        limiter.check(client(u32::MAX >> 8), now).unwrap();
+        assert_eq!(
+            limiter.buckets.lock().unwrap().prune_at,
+            after_first,
+            "no second scan yet"
         );
     }
 
