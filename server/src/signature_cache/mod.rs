@@ -13,6 +13,11 @@
 //! sent about to lapse. Refreshes are coalesced: one per tenant per process
 //! (an async mutex per tenant, the "single flight"), and across processes a
 //! short Redis lock makes the others wait for the winner's result in L2.
+//! Only a request with no usable signature waits: while a refresh inside
+//! the margin is under way, here or in another process, other requests go
+//! on with the signature being replaced, which the platform still accepts.
+//! A refresh abandoned halfway (its guest went away) releases the Redis lock
+//! as it is dropped.
 //! When Redis is down, L1 and the platform carry on alone and the state is
 //! reported by `/readyz` and logged on each change.
 //!
@@ -265,20 +270,32 @@ impl SignatureCache {
         Fut: Future<Output = Result<CachedSignature, PlatformError>>,
     {
         let client_id = &credentials.client_id;
-        if let Some(signature) = self.fresh_in_l1(client_id) {
+        let now = Timestamp::now();
+        let held = self.held_in_l1(client_id);
+        if let Some(signature) = held.as_ref().filter(|held| held.is_fresh(now)) {
             self.metrics.cache_lookup(Tier::L1);
-            return Ok(signature);
+            return Ok(signature.clone());
         }
+        // Inside the margin the held signature is still accepted: it is
+        // what a request gets while someone else replaces it.
+        let still_valid = held.filter(|held| held.is_valid(now));
 
         let flight = self.flight(client_id);
-        let _turn = flight.lock().await;
+        let _turn = match (flight.try_lock(), &still_valid) {
+            (Ok(turn), _) => turn,
+            (Err(_), Some(signature)) => {
+                self.metrics.cache_lookup(Tier::L1);
+                return Ok(signature.clone());
+            }
+            (Err(_), None) => flight.lock().await,
+        };
         // Whoever held the turn before us may have refreshed already.
         if let Some(signature) = self.fresh_in_l1(client_id) {
             self.metrics.cache_lookup(Tier::L1);
             return Ok(signature);
         }
 
-        match self.refresh(client_id, issue).await {
+        match self.refresh(client_id, issue, still_valid.as_ref()).await {
             Ok(signature) => Ok(signature),
             Err(error) => self.still_valid_in_l1(client_id).ok_or(error),
         }
@@ -307,11 +324,14 @@ impl SignatureCache {
         }
     }
 
-    fn fresh_in_l1(&self, client_id: &ClientId) -> Option<CachedSignature> {
+    fn held_in_l1(&self, client_id: &ClientId) -> Option<CachedSignature> {
         let l1 = self.l1.read().expect("the L1 lock is never poisoned");
-        l1.get(client_id)
+        l1.get(client_id).cloned()
+    }
+
+    fn fresh_in_l1(&self, client_id: &ClientId) -> Option<CachedSignature> {
+        self.held_in_l1(client_id)
             .filter(|held| held.is_fresh(Timestamp::now()))
-            .cloned()
     }
 
     /// The L1 entry while the platform still accepts it: used when a
@@ -340,10 +360,14 @@ impl SignatureCache {
     }
 
     /// Finds or makes a fresh signature; the caller holds this tenant's turn.
+    /// While another process holds the refresh lock, `still_valid` (the
+    /// signature inside its margin, if any) is returned at once; without
+    /// one, the caller waits for that process's result in L2.
     async fn refresh<F, Fut>(
         &self,
         client_id: &ClientId,
         issue: F,
+        still_valid: Option<&CachedSignature>,
     ) -> Result<CachedSignature, PlatformError>
     where
         F: FnOnce() -> Fut,
@@ -361,13 +385,20 @@ impl SignatureCache {
             match store.try_lock(client_id, self.settings.lock_ttl).await {
                 // Another process may have stored a signature between our
                 // look and our lock; one more look is cheaper than a call.
-                Ok(Some(token)) => match self.fresh_in_l2(store, client_id).await {
-                    Some(signature) => {
-                        let _ = store.unlock(client_id, &token).await;
-                        return Ok(signature);
-                    }
-                    None => return self.fetch(client_id, issue, Some((store, token))).await,
-                },
+                Ok(Some(token)) => {
+                    let lock = RefreshLock::held(store, client_id, token);
+                    return match self.fresh_in_l2(store, client_id).await {
+                        Some(signature) => {
+                            lock.release().await;
+                            Ok(signature)
+                        }
+                        None => self.fetch(client_id, issue, Some(lock)).await,
+                    };
+                }
+                Ok(None) if let Some(signature) = still_valid => {
+                    self.metrics.cache_lookup(Tier::L1);
+                    return Ok(signature.clone());
+                }
                 Ok(None) if tokio::time::Instant::now() < deadline => {
                     tokio::time::sleep(self.settings.lock_poll).await;
                 }
@@ -397,7 +428,7 @@ impl SignatureCache {
         &self,
         client_id: &ClientId,
         issue: F,
-        lock: Option<(&RedisStore, String)>,
+        lock: Option<RefreshLock>,
     ) -> Result<CachedSignature, PlatformError>
     where
         F: FnOnce() -> Fut,
@@ -418,10 +449,49 @@ impl SignatureCache {
                 }
             }
         }
-        if let Some((store, token)) = lock {
-            let _ = store.unlock(client_id, &token).await;
+        if let Some(lock) = lock {
+            lock.release().await;
         }
         result
+    }
+}
+
+/// The cross-process refresh lock while this process holds it. Released
+/// after the refresh; if the refresh is abandoned instead (the guest went
+/// away, a deadline fired), dropping it releases the lock in the
+/// background, so other processes do not wait out its TTL.
+struct RefreshLock {
+    store: RedisStore,
+    client_id: ClientId,
+    token: Option<String>,
+}
+
+impl RefreshLock {
+    fn held(store: &RedisStore, client_id: &ClientId, token: String) -> Self {
+        Self {
+            store: store.clone(),
+            client_id: client_id.clone(),
+            token: Some(token),
+        }
+    }
+
+    async fn release(mut self) {
+        if let Some(token) = self.token.take() {
+            let _ = self.store.unlock(&self.client_id, &token).await;
+        }
+    }
+}
+
+impl Drop for RefreshLock {
+    fn drop(&mut self) {
+        let (Some(token), Ok(runtime)) = (self.token.take(), tokio::runtime::Handle::try_current())
+        else {
+            return;
+        };
+        let (store, client_id) = (self.store.clone(), self.client_id.clone());
+        runtime.spawn(async move {
+            let _ = store.unlock(&client_id, &token).await;
+        });
     }
 }
 

@@ -148,31 +148,148 @@ async fn without_redis_the_cache_serves_from_memory_and_says_redis_is_down() {
     assert_eq!(cache.redis_state(), RedisState::Down);
 }
 
+/// A signature the platform still accepts for two minutes, but which is
+/// already inside its refresh margin.
+fn in_margin(name: &str) -> CachedSignature {
+    let now = Timestamp::now();
+    let expires = now + SignedDuration::from_secs(120);
+    CachedSignature {
+        signature: Secret::new(name.into()),
+        timestamp: expires.to_string(),
+        expires,
+        refresh_at: now - SignedDuration::from_secs(1),
+    }
+}
+
 #[tokio::test]
 async fn a_failed_refresh_keeps_using_a_still_valid_signature() {
     let cache = cache(false);
     let credentials = credentials();
-    let expires = (Timestamp::now() + SignedDuration::from_secs(120)).to_string();
-    let in_margin = CachedSignature::from_issued(
-        Secret::new("held".into()),
-        expires,
-        Timestamp::now(),
-        MARGIN,
-    )
-    .unwrap();
     cache
-        .get(&credentials, || async { Ok(in_margin) })
+        .get(&credentials, || async { Ok(in_margin("held")) })
         .await
         .unwrap();
+    let asked = AtomicUsize::new(0);
 
     let signature = cache
         .get(&credentials, || async {
+            asked.fetch_add(1, Ordering::SeqCst);
             Err(PlatformError::Unreachable("down".into()))
         })
         .await
         .unwrap();
 
+    assert_eq!(asked.load(Ordering::SeqCst), 1, "a refresh was tried");
     assert_eq!(signature.signature.expose(), "held");
+}
+
+#[tokio::test]
+async fn while_another_process_refreshes_the_signature_in_its_margin_is_used_at_once() {
+    let cache = cache(true);
+    let issuer = Issuer::new();
+    let credentials = credentials();
+    cache
+        .get(&credentials, || async { Ok(in_margin("held")) })
+        .await
+        .unwrap();
+    let other_process = RedisStore::new(REDIS, Arc::new(Metrics::new())).unwrap();
+    let token = other_process
+        .try_lock(&credentials.client_id, Duration::from_secs(10))
+        .await
+        .unwrap()
+        .expect("the lock is free");
+
+    let started = tokio::time::Instant::now();
+    let signature = cache.get(&credentials, || issuer.issue()).await.unwrap();
+
+    assert_eq!(signature.signature.expose(), "held");
+    assert!(
+        started.elapsed() < Duration::from_millis(200),
+        "no waiting for the lock"
+    );
+    assert_eq!(issuer.calls(), 0, "the lock holder refreshes, not us");
+    other_process
+        .unlock(&credentials.client_id, &token)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn while_a_request_refreshes_the_others_use_the_signature_in_its_margin() {
+    let cache = Arc::new(cache(false));
+    let credentials = credentials();
+    cache
+        .get(&credentials, || async { Ok(in_margin("held")) })
+        .await
+        .unwrap();
+    let (release, released) = tokio::sync::oneshot::channel::<()>();
+    let refreshing = {
+        let (cache, credentials) = (cache.clone(), credentials.clone());
+        tokio::spawn(async move {
+            cache
+                .get(&credentials, || async move {
+                    let _ = released.await;
+                    Issuer::new().issue().await
+                })
+                .await
+        })
+    };
+    tokio::task::yield_now().await;
+
+    let meanwhile = tokio::time::timeout(
+        Duration::from_millis(200),
+        cache.get(&credentials, || async {
+            panic!("only one refresh at a time")
+        }),
+    )
+    .await
+    .expect("served without waiting for the refresh")
+    .unwrap();
+    let _ = release.send(());
+
+    assert_eq!(meanwhile.signature.expose(), "held");
+    assert_eq!(
+        refreshing.await.unwrap().unwrap().signature.expose(),
+        "sig-1"
+    );
+}
+
+#[tokio::test]
+async fn an_abandoned_refresh_releases_the_cross_process_lock() {
+    let cache = Arc::new(cache(true));
+    let credentials = credentials();
+    let store = RedisStore::new(REDIS, Arc::new(Metrics::new())).unwrap();
+    let (started, refresh_started) = tokio::sync::oneshot::channel::<()>();
+    let refresh = {
+        let (cache, credentials) = (cache.clone(), credentials.clone());
+        tokio::spawn(async move {
+            cache
+                .get(&credentials, || async move {
+                    let _ = started.send(());
+                    std::future::pending().await
+                })
+                .await
+        })
+    };
+    refresh_started.await.unwrap();
+    let probe = Duration::from_secs(10);
+    let while_refreshing = store.try_lock(&credentials.client_id, probe).await.unwrap();
+
+    // The guest goes away: hyper drops the request's future.
+    refresh.abort();
+    let _ = refresh.await;
+    let mut after = None;
+    for _ in 0..50 {
+        after = store.try_lock(&credentials.client_id, probe).await.unwrap();
+        if after.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+
+    assert!(while_refreshing.is_none(), "the refresh held the lock");
+    let token = after.expect("released within half a second, not after its TTL");
+    store.unlock(&credentials.client_id, &token).await.unwrap();
 }
 
 #[test]
