@@ -37,10 +37,16 @@ pub enum SiteError {
     #[error("Too many attempts. Please wait a minute and try again.")]
     TooManyRequests,
     /// The platform refused the request for a reason the guest can act on
-    /// (dates taken, a field invalid); `message` is the platform's sentence
+    /// (dates taken, a card declined, a quote expired, a field invalid), with
+    /// the platform's status for it (402, 409, 410 or 422); `message` is the
+    /// platform's sentence
     /// for people.
     #[error("{message}")]
     Rejected {
+        /// The HTTP status: 402 payment refused, 409 the booking's or the
+        /// dates' state forbids it, 410 expired, else 422.
+        #[serde(default = "unprocessable")]
+        status: u16,
         /// The platform's machine-readable code.
         code: String,
         /// A sentence for the guest.
@@ -60,6 +66,14 @@ pub enum SiteError {
     Internal,
 }
 
+/// The statuses a [`SiteError::Rejected`] may carry: refusals a guest can do
+/// something about.
+pub const REJECTION_STATUSES: [u16; 4] = [402, 409, 410, 422];
+
+fn unprocessable() -> u16 {
+    422
+}
+
 impl SiteError {
     /// The HTTP status this failure is answered with.
     pub fn status(&self) -> u16 {
@@ -67,7 +81,7 @@ impl SiteError {
             Self::Unavailable => 503,
             Self::NotFound => 404,
             Self::TooManyRequests => 429,
-            Self::Rejected { code, .. } if code == "conflict" => 409,
+            Self::Rejected { status, .. } if REJECTION_STATUSES.contains(status) => *status,
             Self::Rejected { .. } => 422,
             Self::BadInput { .. } => 400,
             Self::Internal => 500,
@@ -238,7 +252,8 @@ mod tests {
             SiteError::NotFound,
             SiteError::TooManyRequests,
             SiteError::Rejected {
-                code: "conflict".into(),
+                status: 409,
+                code: "dates_unavailable".into(),
                 message: "Taken.".into(),
                 fields: BTreeMap::new(),
             },
@@ -250,5 +265,19 @@ mod tests {
             let bytes = error.ser();
             assert_eq!(SiteError::de(bytes), error);
         }
+    }
+
+    #[test]
+    fn a_rejection_answers_with_its_own_status_and_only_a_guest_facing_one() {
+        let rejected = |status| SiteError::Rejected {
+            status,
+            code: "x".into(),
+            message: "No.".into(),
+            fields: BTreeMap::new(),
+        };
+
+        assert_eq!(rejected(402).status(), 402);
+        assert_eq!(rejected(410).status(), 410);
+        assert_eq!(rejected(500).status(), 422);
     }
 }

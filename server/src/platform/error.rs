@@ -1,7 +1,7 @@
 //! Failures of platform calls, and what a guest is told about them.
 
 use doorstep::api::ErrorBody;
-use doorstep_app::platform::SiteError;
+use doorstep_app::platform::{REJECTION_STATUSES, SiteError};
 use http::StatusCode;
 
 /// Why a platform call failed. The `Display` text is for the server's log:
@@ -77,18 +77,18 @@ impl PlatformError {
         matches!(self, Self::NotFound | Self::Rejected { .. })
     }
 
-    /// What a guest is told. Only 409 and 422 pass the platform's sentence
-    /// on: those explain something the guest can change ("those dates are no
-    /// longer available"); everything else becomes a generic message.
+    /// What a guest is told. Only 402, 409, 410 and 422 pass the platform's
+    /// sentence (and status) on: those explain something the guest can
+    /// change ("the card was declined", "those dates are no longer
+    /// available", "the quote has expired"); everything else becomes a
+    /// generic message.
     pub fn to_site_error(&self) -> SiteError {
         match self {
             Self::NotFound => SiteError::NotFound,
             Self::RateLimited => SiteError::TooManyRequests,
-            Self::Rejected { status, body }
-                if *status == StatusCode::CONFLICT
-                    || *status == StatusCode::UNPROCESSABLE_ENTITY =>
-            {
+            Self::Rejected { status, body } if REJECTION_STATUSES.contains(&status.as_u16()) => {
                 SiteError::Rejected {
+                    status: status.as_u16(),
                     code: body.code.clone(),
                     message: body.message.clone(),
                     fields: body.fields.clone().unwrap_or_default(),
@@ -118,21 +118,53 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_conflict_passes_the_platforms_sentence_on() {
-        let error = PlatformError::Rejected {
-            status: StatusCode::CONFLICT,
+    fn rejected(status: StatusCode, code: &str, message: &str) -> PlatformError {
+        PlatformError::Rejected {
+            status,
             body: ErrorBody {
-                code: "conflict".into(),
-                message: "Those dates are no longer available.".into(),
+                code: code.into(),
+                message: message.into(),
                 fields: None,
             },
-        };
+        }
+    }
+
+    #[test]
+    fn refusals_a_guest_can_act_on_pass_the_platforms_sentence_and_status_on() {
+        let cases = [
+            (402, "card_declined", "The card was declined."),
+            (
+                409,
+                "dates_unavailable",
+                "The dates are no longer available.",
+            ),
+            (409, "hold_expired", "The hold on these dates has expired."),
+            (410, "quote_expired", "The quote has expired."),
+            (422, "over_capacity", "The listing sleeps at most 4."),
+        ];
+
+        for (status, code, message) in cases {
+            let error = rejected(StatusCode::from_u16(status).unwrap(), code, message);
+
+            let shown = error.to_site_error();
+
+            assert_eq!(shown.to_string(), message, "{code}");
+            assert_eq!(shown.status(), status, "{code}");
+        }
+    }
+
+    #[test]
+    fn other_refusals_are_the_sites_fault_and_stay_generic() {
+        let error = rejected(
+            StatusCode::BAD_REQUEST,
+            "idempotency_key_required",
+            "Idempotency-Key is required.",
+        );
 
         let shown = error.to_site_error();
 
-        assert_eq!(shown.to_string(), "Those dates are no longer available.");
-        assert_eq!(shown.status(), 409);
+        assert_eq!(shown.status(), 400);
+        assert!(!shown.to_string().contains("Idempotency"));
     }
 
     #[test]
