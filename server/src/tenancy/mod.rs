@@ -106,9 +106,7 @@ impl Tenants {
     /// The index's list of tenant sites, with links on the same port and
     /// scheme as the index was reached (`//bali.localhost:3000/`).
     pub fn links(&self, request_host: Option<&str>) -> Vec<TenantLink> {
-        let port = request_host
-            .and_then(|host| host.rsplit_once(':'))
-            .map(|(_, port)| port);
+        let port = request_host.and_then(split_host).and_then(|(_, port)| port);
         self.all
             .iter()
             .filter_map(|tenant| {
@@ -130,12 +128,7 @@ impl Tenants {
 /// The host name of a `Host` header value: lower-case, without port or a
 /// trailing dot. `None` for values that are not a plausible host.
 pub fn host_name(header: &str) -> Option<String> {
-    let header = header.trim();
-    let name = match header.strip_prefix('[') {
-        // An IPv6 literal, `[::1]:3000`.
-        Some(rest) => rest.split_once(']').map(|(inside, _)| inside)?,
-        None => header.split_once(':').map_or(header, |(name, _)| name),
-    };
+    let (name, _) = split_host(header)?;
     let name = name.trim_end_matches('.').to_ascii_lowercase();
     let plausible = !name.is_empty()
         && name.len() <= 253
@@ -143,6 +136,34 @@ pub fn host_name(header: &str) -> Option<String> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':'));
     plausible.then_some(name)
+}
+
+/// A `Host` value split into its name and its port, if it has one. `None`
+/// when what follows the name is not `:` and one to five digits, so a
+/// value such as `localhost:x@evil.example` names no host (and no port
+/// reaches a link).
+fn split_host(header: &str) -> Option<(&str, Option<&str>)> {
+    let header = header.trim();
+    let (name, port) = match header.strip_prefix('[') {
+        // An IPv6 literal, `[::1]:3000`.
+        Some(literal) => {
+            let (name, rest) = literal.split_once(']')?;
+            match rest {
+                "" => (name, None),
+                rest => (name, Some(rest.strip_prefix(':')?)),
+            }
+        }
+        None => match header.split_once(':') {
+            Some((name, port)) => (name, Some(port)),
+            None => (header, None),
+        },
+    };
+    let valid_port =
+        |port: &str| (1..=5).contains(&port.len()) && port.bytes().all(|b| b.is_ascii_digit());
+    match port {
+        Some(port) if !valid_port(port) => None,
+        port => Some((name, port)),
+    }
 }
 
 /// The branding of a single tenant configured from the environment alone.
@@ -251,5 +272,31 @@ mod tests {
         assert_eq!(host_name("[::1]:3000").as_deref(), Some("::1"));
         assert_eq!(host_name("example.com.").as_deref(), Some("example.com"));
         assert_eq!(host_name(""), None);
+    }
+
+    #[test]
+    fn a_port_that_is_not_digits_names_no_host_and_reaches_no_link() {
+        let tenants = demo();
+
+        for forged in [
+            "localhost:x@evil.example",
+            "localhost:",
+            "localhost:123456",
+            "[::1]x",
+        ] {
+            assert_eq!(host_name(forged), None, "{forged}");
+        }
+        assert!(matches!(
+            tenants.resolve(Some("localhost:x@evil.example")),
+            Resolved::Unknown
+        ));
+        let urls: Vec<_> = tenants
+            .links(Some("localhost:x@evil.example"))
+            .into_iter()
+            .map(|l| l.url)
+            .collect();
+        assert_eq!(urls, ["//bali.localhost/", "//alps.localhost/"]);
+        assert_eq!(host_name("[::1]").as_deref(), Some("::1"));
+        assert_eq!(host_name("[::1]:3000").as_deref(), Some("::1"));
     }
 }
