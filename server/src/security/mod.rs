@@ -20,3 +20,25 @@ pub fn strip_credential_headers(headers: &mut HeaderMap) {
         headers.remove(name);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_credential_header_a_browser_sends_is_removed_and_nothing_else() {
+        let mut headers = HeaderMap::new();
+        for name in ["x-clientid", "X-Api-Key", "x-signature", "x-timestamp"] {
+            headers.insert(
+                http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+                "forged".parse().unwrap(),
+            );
+        }
+        headers.insert(http::header::ACCEPT, "text/html".parse().unwrap());
+
+        strip_credential_headers(&mut headers);
+
+        let left: Vec<_> = headers.keys().map(|name| name.as_str()).collect();
+        assert_eq!(left, ["accept"]);
+    }
+}
