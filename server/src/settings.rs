@@ -56,8 +56,9 @@ pub struct Settings {
     /// Single or multi-tenant.
     pub tenancy: TenancySettings,
     /// Redis for the shared signature cache (`REDIS_URL`; without it, each
-    /// process caches alone).
-    pub redis_url: Option<String>,
+    /// process caches alone). Kept as a secret: the URL may hold Redis's
+    /// password, so `Debug` never prints it.
+    pub redis_url: Option<Secret>,
     /// `PMS_CONNECT_TIMEOUT_MS` (default 2000).
     pub pms_connect_timeout: Duration,
     /// `PMS_TIMEOUT_MS` (default 5000): a whole platform call, retries
@@ -65,8 +66,8 @@ pub struct Settings {
     pub pms_timeout: Duration,
     /// `PMS_RETRIES` (default 2): further attempts of a retryable call.
     pub pms_retries: u32,
-    /// `SIGNATURE_REFRESH_MARGIN_SECS` (default 300): how long before expiry
-    /// a signature is replaced.
+    /// `SIGNATURE_REFRESH_MARGIN_SECS` (default 300, at most a day): how
+    /// long before expiry a signature is replaced.
     pub refresh_margin: Duration,
     /// `HSTS_MAX_AGE_SECS` (default 0, off): set it wherever the site is
     /// served over HTTPS.
@@ -74,6 +75,12 @@ pub struct Settings {
     /// `TRUSTED_PROXIES`: comma-separated addresses or CIDR blocks whose
     /// `X-Forwarded-For` is believed (default none).
     pub trusted_proxies: TrustedProxies,
+    /// `TRUST_FORWARDED_HOST` (default false): whether a trusted proxy's
+    /// `X-Forwarded-Host` picks the tenant instead of `Host`. Only for a
+    /// proxy that rewrites `Host` and always sets this header itself: one
+    /// that passes a guest's `X-Forwarded-Host` on would let the guest pick
+    /// another tenant under this tenant's address.
+    pub trust_forwarded_host: bool,
     /// `RATE_LIMIT_PER_MINUTE` (default 20): booking, payment and look-up
     /// calls one address may make per minute.
     pub rate_limit_per_minute: u32,
@@ -124,6 +131,20 @@ impl Settings {
             })?,
             None => TrustedProxies::default(),
         };
+        let trust_forwarded_host = flag(&get, "TRUST_FORWARDED_HOST")?;
+        if trust_forwarded_host && trusted_proxies.is_empty() {
+            return Err(SettingsError {
+                name: "TRUST_FORWARDED_HOST",
+                reason: "is only believed from TRUSTED_PROXIES, and none are set".into(),
+            });
+        }
+        let refresh_margin = number(&get, "SIGNATURE_REFRESH_MARGIN_SECS", 300)?;
+        if refresh_margin > MAX_REFRESH_MARGIN_SECS {
+            return Err(SettingsError {
+                name: "SIGNATURE_REFRESH_MARGIN_SECS",
+                reason: format!("at most {MAX_REFRESH_MARGIN_SECS} seconds (a day)"),
+            });
+        }
 
         Ok(Self {
             addr,
@@ -131,7 +152,7 @@ impl Settings {
             site_root,
             pms_url,
             tenancy: tenancy(&get)?,
-            redis_url: get("REDIS_URL"),
+            redis_url: get("REDIS_URL").map(Secret::new),
             pms_connect_timeout: Duration::from_millis(number(
                 &get,
                 "PMS_CONNECT_TIMEOUT_MS",
@@ -139,13 +160,10 @@ impl Settings {
             )?),
             pms_timeout: Duration::from_millis(number(&get, "PMS_TIMEOUT_MS", 5000)?.max(1)),
             pms_retries: number(&get, "PMS_RETRIES", 2)?.min(5) as u32,
-            refresh_margin: Duration::from_secs(number(
-                &get,
-                "SIGNATURE_REFRESH_MARGIN_SECS",
-                300,
-            )?),
+            refresh_margin: Duration::from_secs(refresh_margin),
             hsts_max_age: (hsts > 0).then_some(hsts),
             trusted_proxies,
+            trust_forwarded_host,
             rate_limit_per_minute: number(&get, "RATE_LIMIT_PER_MINUTE", 20)?.max(1) as u32,
             max_body_bytes: number(&get, "MAX_BODY_BYTES", 64 * 1024)? as usize,
             workers: workers(&get)?,
@@ -180,6 +198,25 @@ fn number(
         None => Ok(default),
     }
 }
+
+/// `true`, `1`, `yes` or `false`, `0`, `no` (any case); unset is false.
+fn flag(get: &impl Fn(&str) -> Option<String>, name: &'static str) -> Result<bool, SettingsError> {
+    let Some(value) = get(name) else {
+        return Ok(false);
+    };
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err(SettingsError {
+            name,
+            reason: "expected true or false".into(),
+        }),
+    }
+}
+
+/// The longest refresh margin: signatures live minutes to hours, and a
+/// margin beyond that would only mean "refresh on every call".
+const MAX_REFRESH_MARGIN_SECS: u64 = 24 * 60 * 60;
 
 /// The most workers a site process starts, far above any core count it
 /// could use.
@@ -289,6 +326,45 @@ mod tests {
             let error = with(&[("SITE_WORKERS", bad)]).unwrap_err();
             assert_eq!(error.name, "SITE_WORKERS", "{bad}");
         }
+    }
+
+    #[test]
+    fn the_forwarded_host_is_believed_only_when_asked_and_from_proxies() {
+        assert!(!with(&[]).unwrap().trust_forwarded_host);
+        let behind = [
+            ("TRUSTED_PROXIES", "10.0.0.1"),
+            ("TRUST_FORWARDED_HOST", "true"),
+        ];
+        assert!(with(&behind).unwrap().trust_forwarded_host);
+
+        let without_proxies = with(&[("TRUST_FORWARDED_HOST", "true")]).unwrap_err();
+        let garbled = with(&[
+            ("TRUSTED_PROXIES", "10.0.0.1"),
+            ("TRUST_FORWARDED_HOST", "maybe"),
+        ]);
+
+        assert_eq!(without_proxies.name, "TRUST_FORWARDED_HOST");
+        assert_eq!(garbled.unwrap_err().name, "TRUST_FORWARDED_HOST");
+    }
+
+    #[test]
+    fn the_redis_url_and_its_password_stay_out_of_debug_output() {
+        let settings = with(&[("REDIS_URL", "redis://:hunter2@10.0.0.9:6379")]).unwrap();
+
+        assert_eq!(
+            settings.redis_url.as_ref().map(Secret::expose),
+            Some("redis://:hunter2@10.0.0.9:6379")
+        );
+        assert!(!format!("{settings:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn a_refresh_margin_beyond_a_day_is_refused() {
+        let day = with(&[("SIGNATURE_REFRESH_MARGIN_SECS", "86400")]).unwrap();
+        let error = with(&[("SIGNATURE_REFRESH_MARGIN_SECS", "86401")]).unwrap_err();
+
+        assert_eq!(day.refresh_margin, Duration::from_secs(86_400));
+        assert_eq!(error.name, "SIGNATURE_REFRESH_MARGIN_SECS");
     }
 
     #[test]

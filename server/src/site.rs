@@ -97,8 +97,8 @@ impl Shared {
         let metrics = Arc::new(Metrics::new());
         let l2 = settings
             .redis_url
-            .as_deref()
-            .map(|url| RedisStore::new(url, Arc::clone(&metrics)))
+            .as_ref()
+            .map(|url| RedisStore::new(url.expose(), Arc::clone(&metrics)))
             .transpose()
             .context("REDIS_URL is not a usable Redis URL")?;
         let cache_settings = CacheSettings {
@@ -209,6 +209,7 @@ fn router(shared: &Shared, client: PlatformClient) -> Router {
             proxies: settings.trusted_proxies.clone(),
             metrics: Arc::clone(&metrics),
         },
+        trust_forwarded_host: settings.trust_forwarded_host,
     });
 
     let pages = Router::new()
@@ -221,7 +222,7 @@ fn router(shared: &Shared, client: PlatformClient) -> Router {
     let operations = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .with_state(HealthState { client })
+        .with_state(HealthState::new(client))
         .layer(middleware::from_fn_with_state(gate, operations_gate));
 
     pages.merge(operations)
@@ -273,6 +274,8 @@ struct Gate {
     tenants: Arc<Tenants>,
     client: PlatformClient,
     limiter: RateLimitState,
+    /// Whether a trusted proxy's `X-Forwarded-Host` names the guest's host.
+    trust_forwarded_host: bool,
 }
 
 impl Gate {
@@ -325,11 +328,13 @@ impl Gate {
         status_of_server_fn_error(next.run(request).await).await
     }
 
-    /// The host the guest asked for: what a trusted proxy says in
-    /// `X-Forwarded-Host`, else `Host` (or the authority of an HTTP/2
-    /// request).
+    /// The host the guest asked for: with `TRUST_FORWARDED_HOST`, what a
+    /// trusted proxy says in `X-Forwarded-Host`; else `Host` (or the
+    /// authority of an HTTP/2 request).
     fn guest_host<'r>(&self, request: &'r Request) -> Option<&'r str> {
-        client_addr::forwarded_host(request, &self.limiter.proxies)
+        self.trust_forwarded_host
+            .then(|| client_addr::forwarded_host(request, &self.limiter.proxies))
+            .flatten()
             .or_else(|| {
                 request
                     .headers()

@@ -4,6 +4,8 @@
 
 mod support;
 
+use std::{sync::atomic::Ordering, time::Duration};
+
 use serde_json::json;
 use support::{Guest, Platform, Proxy, Redis, TestSite};
 
@@ -179,6 +181,10 @@ async fn pages_carry_a_nonce_policy_that_matches_their_scripts() {
     assert!(page.header("x-request-id").is_some());
 }
 
+/// The tenant comes from the host, and its credentials from the site's own
+/// settings: headers naming another tenant's credentials change nothing.
+/// (That the gate strips them before anything else sees the request is a
+/// unit test of `security::strip_credential_headers`.)
 #[tokio::test]
 async fn credential_headers_sent_by_a_browser_are_ignored() {
     let demo = demo(&[]).await;
@@ -235,8 +241,13 @@ async fn a_cross_site_server_function_call_is_refused() {
 }
 
 #[tokio::test]
-async fn behind_a_trusted_proxy_that_rewrites_host_the_forwarded_host_picks_the_tenant() {
-    let behind = demo(&[("TRUSTED_PROXIES", "127.0.0.1".into())]).await;
+async fn a_trusted_proxys_forwarded_host_picks_the_tenant_only_when_the_site_is_told_to() {
+    let behind = demo(&[
+        ("TRUSTED_PROXIES", "127.0.0.1".into()),
+        ("TRUST_FORWARDED_HOST", "true".into()),
+    ])
+    .await;
+    let not_asked = demo(&[("TRUSTED_PROXIES", "127.0.0.1".into())]).await;
     let exposed = demo(&[]).await;
     let page_of = |site: &str| {
         reqwest::Client::new()
@@ -253,6 +264,7 @@ async fn behind_a_trusted_proxy_that_rewrites_host_the_forwarded_host_picks_the_
     };
     let proxy = Guest::new(&behind.site.url).on_host("site.internal:3000");
     let stranger = Guest::new(&exposed.site.url).on_host("site.internal:3000");
+    let passed_through = Guest::new(&not_asked.site.url).on_host("site.internal:3000");
 
     let page = proxy.send(page_of(&behind.site.url)).await;
     let same_origin = proxy
@@ -262,6 +274,7 @@ async fn behind_a_trusted_proxy_that_rewrites_host_the_forwarded_host_picks_the_
         .send(search(&behind.site.url, "http://site.internal:3000"))
         .await;
     let forged = stranger.send(page_of(&exposed.site.url)).await;
+    let unasked = passed_through.send(page_of(&not_asked.site.url)).await;
 
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.contains("bali Test"), "bali's page");
@@ -273,6 +286,10 @@ async fn behind_a_trusted_proxy_that_rewrites_host_the_forwarded_host_picks_the_
     assert_eq!(
         forged.status, 404,
         "not believed from a peer that is no proxy"
+    );
+    assert_eq!(
+        unasked.status, 404,
+        "not believed from a proxy without TRUST_FORWARDED_HOST"
     );
     assert_eq!(forged.body, "Not found");
     proxy.assert_saw_none_of(&behind.secrets());
@@ -397,6 +414,32 @@ async fn health_and_readiness_answer_on_any_host_and_metrics_only_on_their_liste
     let all = demo.secrets();
     anywhere.assert_saw_none_of(&all);
     scraper.assert_saw_none_of(&all);
+}
+
+#[tokio::test]
+async fn a_flood_of_readiness_checks_probes_the_platform_once_a_second() {
+    let demo = demo(&[]).await;
+    let prober = Guest::new(&demo.site.url).on_host("127.0.0.1");
+    let probes = || demo.proxy.state.readiness_probes.load(Ordering::SeqCst);
+
+    let checks: Vec<_> = (0..20)
+        .map(|_| {
+            let prober = prober.clone();
+            tokio::spawn(async move { prober.get("/readyz").await })
+        })
+        .collect();
+    let mut flood = Vec::new();
+    for check in checks {
+        flood.push(check.await.unwrap());
+    }
+    let during_the_flood = probes();
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let later = prober.get("/readyz").await;
+
+    assert!(flood.iter().all(|ready| ready.status == 200));
+    assert_eq!(during_the_flood, 1, "twenty checks, one probe");
+    assert_eq!(later.status, 200);
+    assert_eq!(probes(), 2, "a second later, probed again");
 }
 
 #[tokio::test]

@@ -4,10 +4,15 @@
 //! its job: it answers 503 while the platform is unreachable, and reports the
 //! Redis state without failing on it, because the site keeps serving without
 //! Redis. Neither names a tenant, so both answer on any host of the public
-//! listener, where load balancers probe. `/metrics` is served only on the
-//! metrics listener, away from the public.
+//! listener, where load balancers probe. Since anyone can ask, an answer is
+//! reused for a second: a flood of `/readyz` costs the platform and Redis
+//! one probe a second per worker, not one each. `/metrics` is served only
+//! on the metrics listener, away from the public.
 
-use std::sync::Arc;
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use axum::{
     Json,
@@ -18,13 +23,53 @@ use http::{StatusCode, header};
 use serde::Serialize;
 
 use super::metrics::Metrics;
-use crate::platform::PlatformClient;
+use crate::{platform::PlatformClient, signature_cache::RedisState};
+
+/// How long a readiness answer is reused.
+const PROBE_REUSED_FOR: Duration = Duration::from_secs(1);
 
 /// What readiness needs.
 #[derive(Clone)]
 pub struct HealthState {
     /// The platform client (and through it, the signature cache).
-    pub client: PlatformClient,
+    client: PlatformClient,
+    /// The last probe and when it was made; held while probing, so
+    /// concurrent requests share one probe.
+    last: Arc<tokio::sync::Mutex<Option<(Instant, Probe)>>>,
+}
+
+impl HealthState {
+    /// Readiness of the platform behind `client` and of its cache's Redis.
+    pub fn new(client: PlatformClient) -> Self {
+        Self {
+            client,
+            last: Arc::default(),
+        }
+    }
+
+    /// The platform's and Redis's state, probed at most once a second.
+    async fn probe(&self) -> Probe {
+        let mut last = self.last.lock().await;
+        if let Some((at, probe)) = *last
+            && at.elapsed() < PROBE_REUSED_FOR
+        {
+            return probe;
+        }
+        let (platform_up, redis) = tokio::join!(
+            self.client.is_reachable(),
+            self.client.cache().check_redis()
+        );
+        let probe = Probe { platform_up, redis };
+        *last = Some((Instant::now(), probe));
+        probe
+    }
+}
+
+/// One look at what the site depends on.
+#[derive(Debug, Clone, Copy)]
+struct Probe {
+    platform_up: bool,
+    redis: RedisState,
 }
 
 /// The body of `/readyz`.
@@ -45,10 +90,7 @@ pub async fn healthz() -> &'static str {
 
 /// `GET /readyz`.
 pub async fn readyz(State(state): State<HealthState>) -> Response {
-    let (platform_up, redis) = tokio::join!(
-        state.client.is_reachable(),
-        state.client.cache().check_redis()
-    );
+    let Probe { platform_up, redis } = state.probe().await;
     let readiness = Readiness {
         status: if platform_up { "ready" } else { "unavailable" },
         platform: if platform_up { "up" } else { "down" },

@@ -266,6 +266,8 @@ pub struct ProxyState {
     pub signature_calls: AtomicUsize,
     /// `401` answers the site got (injected or real).
     pub unauthorized: AtomicUsize,
+    /// Readiness probes (`HEAD /openapi.json`).
+    pub readiness_probes: AtomicUsize,
     /// Answer this many of the next `/v1/` calls with `401` unforwarded.
     pub inject_401: AtomicUsize,
     /// Hold every answer this long.
@@ -293,6 +295,7 @@ impl Proxy {
                 .unwrap(),
             signature_calls: AtomicUsize::new(0),
             unauthorized: AtomicUsize::new(0),
+            readiness_probes: AtomicUsize::new(0),
             inject_401: AtomicUsize::new(0),
             delay_ms: AtomicU64::new(0),
             lose_next_booking_answer: AtomicBool::new(false),
@@ -352,6 +355,9 @@ async fn forward(State(state): State<Arc<ProxyState>>, request: Request) -> Resp
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     };
+    if parts.method == "HEAD" && path == "/openapi.json" {
+        state.readiness_probes.fetch_add(1, Ordering::SeqCst);
+    }
     {
         let mut seen = state.seen.lock().unwrap();
         seen.signatures.extend(header("x-signature"));
