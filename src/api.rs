@@ -64,6 +64,8 @@ pub mod codes {
     pub const NOT_FOUND: &str = "not_found";
     /// 409: the request conflicts with the current state.
     pub const CONFLICT: &str = "conflict";
+    /// 408: the request body did not arrive in time.
+    pub const REQUEST_TIMEOUT: &str = "request_timeout";
     /// 413: the request body is too large.
     pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
     /// 422: the request was read but some fields are invalid; see `fields`.

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use doorstep::headers;
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::issue::{IssueLimits, MAX_BODY_BYTES, issue_signature};
@@ -96,6 +97,12 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             limit_header_size,
+        ))
+        // A body must arrive as promptly as the headers: a client dribbling
+        // one byte at a time would otherwise hold a connection and a task
+        // for as long as it likes.
+        .layer(RequestBodyTimeoutLayer::new(
+            state.settings.header_read_timeout,
         ))
         .layer(TraceLayer::new_for_http())
         .layer(SetSensitiveRequestHeadersLayer::new(credential_headers))

@@ -102,6 +102,24 @@ impl ApiError {
         )
     }
 
+    /// Why a request body could not be read: 413 when it is over
+    /// `limit`, 408 when it did not arrive within the body timeout (or
+    /// broke off).
+    pub fn unreadable_body(error: &(dyn std::error::Error + 'static)) -> Self {
+        let mut cause = Some(error);
+        while let Some(error) = cause {
+            if error.is::<http_body_util::LengthLimitError>() {
+                return Self::payload_too_large();
+            }
+            cause = error.source();
+        }
+        Self::new(
+            StatusCode::REQUEST_TIMEOUT,
+            codes::REQUEST_TIMEOUT,
+            "the request body did not arrive in time",
+        )
+    }
+
     /// 413: the body is too large.
     pub fn payload_too_large() -> Self {
         Self::new(

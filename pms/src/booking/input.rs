@@ -58,7 +58,7 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
         let bytes = Bytes::from_request(request, state)
             .await
-            .map_err(|_| ApiError::payload_too_large())?;
+            .map_err(|rejection| ApiError::unreadable_body(&rejection))?;
         parse_json(&bytes).map(JsonBody)
     }
 }
@@ -108,7 +108,24 @@ fn readable(message: &str) -> String {
         Some(at) => &message[..at],
         None => message,
     };
-    trimmed.replace("missing field", "is required:")
+    // serde quotes the offending value ("invalid type: integer
+    // `4242424242424242`, expected a string"); the answer must not repeat
+    // what was sent, which may be a card number or a guest's details, so
+    // only what was expected is kept.
+    let expected = trimmed
+        .split_once(", expected ")
+        .map(|(_, expected)| expected);
+    match expected {
+        Some(expected) if trimmed.starts_with("invalid type") => {
+            format!("has the wrong type: expected {expected}")
+        }
+        Some(expected) if trimmed.starts_with("unknown variant") => {
+            format!("is not one of the allowed values: expected {expected}")
+        }
+        Some(expected) => format!("is invalid: expected {expected}"),
+        None if trimmed.starts_with("invalid ") => "is invalid".to_owned(),
+        None => trimmed.replace("missing field", "is required:"),
+    }
 }
 
 /// The pairs of a query string, last value winning for repeated names.
@@ -258,15 +275,22 @@ pub fn check_email(field: &str, value: &str, errors: &mut FieldErrors) {
     }
 }
 
+/// The longest phone number accepted, separators included.
+pub const MAX_PHONE_CHARS: usize = 40;
+
 /// Checks a phone number: digits with optional `+`, spaces, dashes, dots
-/// and parentheses, 6 to 20 digits.
+/// and parentheses, 6 to 20 digits, at most [`MAX_PHONE_CHARS`] in all.
 pub fn check_phone(field: &str, value: &str, errors: &mut FieldErrors) {
-    let allowed = value
-        .chars()
-        .all(|c| c.is_ascii_digit() || " +-().".contains(c));
+    let allowed = value.len() <= MAX_PHONE_CHARS
+        && value
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-().".contains(c));
     let digits = value.chars().filter(char::is_ascii_digit).count();
     if !allowed || !(6..=20).contains(&digits) {
-        errors.add(field, "must be a phone number (6 to 20 digits)");
+        errors.add(
+            field,
+            "must be a phone number (6 to 20 digits, at most 40 characters)",
+        );
     }
 }
 
@@ -308,6 +332,39 @@ mod tests {
         let error = parse_json::<doorstep::booking::QuoteRequest>(body).unwrap_err();
 
         assert!(format!("{error:?}").contains("checkIn"));
+    }
+
+    #[test]
+    fn a_mistyped_value_is_not_repeated_in_the_answer() {
+        let body = br#"{"card": {"number": 4242424242424242, "expMonth": 12, "expYear": 2031,
+            "cvc": "123", "holderName": "Ann Guest"}}"#;
+
+        let card = parse_json::<doorstep::booking::PaymentRequest>(body).unwrap_err();
+        let text = format!("{card:?}");
+
+        assert!(text.contains("card.number"), "{text}");
+        assert!(text.contains("expected a string"), "{text}");
+        assert!(!text.contains("4242"), "{text}");
+        for message in [
+            "invalid value: string \"4242424242424242\", expected a date",
+            "invalid length 4242, expected 2 elements",
+            "unknown variant `4242424242424242`, expected one of `a`, `b`",
+        ] {
+            assert!(!readable(message).contains("4242"), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_phone_number_padded_with_separators_is_refused() {
+        let check = |value: &str| {
+            let mut errors = FieldErrors::default();
+            check_phone("guest.phone", value, &mut errors);
+            errors.finish().is_ok()
+        };
+
+        assert!(check("+1 (555) 010-0100"));
+        assert!(!check(&format!("1{}23456", " ".repeat(40))));
+        assert!(!check("12345"));
     }
 
     #[test]
