@@ -7,5 +7,6 @@
 
 pub mod api;
 pub mod booking;
+pub mod forwarded;
 pub mod headers;
 pub mod signature;

@@ -210,8 +210,10 @@ pub fn format_timestamp(instant: Timestamp) -> String {
 
 /// Parses a timestamp strictly: `YYYY-MM-DDTHH:MM:SS` with an optional
 /// fraction of 1 to 9 digits and an upper-case `Z`. Lower-case `t`/`z`,
-/// numeric offsets (even `+00:00`), spaces and leap seconds are rejected:
-/// one instant has one spelling on this wire.
+/// numeric offsets (even `+00:00`), spaces and leap seconds are rejected.
+/// Trailing zeros in the fraction are read (JavaScript's `toISOString`
+/// always writes three digits); what ties a signature to one spelling is its
+/// MAC, computed over the timestamp's bytes as sent.
 pub fn parse_timestamp(text: &[u8]) -> Result<Timestamp, TimestampError> {
     use TimestampError::{Malformed, OutOfRange};
 

@@ -4,9 +4,11 @@
 //! is set but unreadable stops the process with an error naming the
 //! variable, rather than falling back silently.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::str::FromStr;
 use std::time::Duration;
+
+pub use doorstep::forwarded::TrustedProxies;
 
 /// The default address: loopback only, so a fresh checkout exposes nothing.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:4000";
@@ -42,7 +44,7 @@ pub struct Settings {
     /// `PMS_TRUSTED_PROXIES`: comma-separated addresses or CIDR blocks whose
     /// `X-Forwarded-For` is believed. Empty by default: the peer address is
     /// the client.
-    pub trusted_proxies: Vec<IpNet>,
+    pub trusted_proxies: TrustedProxies,
     /// `PMS_MAX_HEADER_BYTES`: the largest total of request header names
     /// and values (default 16384); larger requests get 431.
     pub max_header_bytes: usize,
@@ -86,7 +88,7 @@ impl Default for Settings {
                 per_client_per_minute: 30,
                 per_address_per_minute: 60,
             },
-            trusted_proxies: Vec::new(),
+            trusted_proxies: TrustedProxies::default(),
             max_header_bytes: 16 * 1024,
             header_read_timeout: Duration::from_secs(10),
         }
@@ -140,7 +142,10 @@ impl Settings {
                 )?,
             },
             trusted_proxies: match get("PMS_TRUSTED_PROXIES") {
-                Some(list) => parse_proxies(&list)?,
+                Some(list) => TrustedProxies::parse(&list).map_err(|error| SettingsError {
+                    name: "PMS_TRUSTED_PROXIES",
+                    problem: error.to_string(),
+                })?,
                 None => defaults.trusted_proxies,
             },
             max_header_bytes: parse_or(
@@ -238,80 +243,6 @@ fn secs_or(
     })
 }
 
-fn parse_proxies(list: &str) -> Result<Vec<IpNet>, SettingsError> {
-    list.split(',')
-        .map(str::trim)
-        .filter(|item| !item.is_empty())
-        .map(|item| {
-            item.parse().map_err(|_| SettingsError {
-                name: "PMS_TRUSTED_PROXIES",
-                problem: format!("{item:?} is not an IP address or CIDR block"),
-            })
-        })
-        .collect()
-}
-
-/// An IP address or CIDR block, for the trusted-proxy list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct IpNet {
-    addr: IpAddr,
-    prefix: u8,
-}
-
-impl IpNet {
-    /// Whether `ip` lies in this block. IPv4-mapped IPv6 addresses count as
-    /// their IPv4 address.
-    pub fn contains(&self, ip: IpAddr) -> bool {
-        let ip = match ip {
-            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-            v4 => v4,
-        };
-        match (self.addr, ip) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                prefix_eq(&net.octets(), &ip.octets(), self.prefix)
-            }
-            (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                prefix_eq(&net.octets(), &ip.octets(), self.prefix)
-            }
-            _ => false,
-        }
-    }
-}
-
-fn prefix_eq(a: &[u8], b: &[u8], prefix: u8) -> bool {
-    let full = usize::from(prefix / 8);
-    let rest = prefix % 8;
-    if a[..full] != b[..full] {
-        return false;
-    }
-    if rest == 0 {
-        return true;
-    }
-    let mask = 0xffu8 << (8 - rest);
-    (a[full] & mask) == (b[full] & mask)
-}
-
-impl FromStr for IpNet {
-    type Err = ();
-
-    fn from_str(text: &str) -> Result<Self, ()> {
-        let (addr, prefix) = match text.split_once('/') {
-            Some((addr, prefix)) => (addr, Some(prefix)),
-            None => (text, None),
-        };
-        let addr: IpAddr = addr.parse().map_err(|_| ())?;
-        let max = if addr.is_ipv4() { 32 } else { 128 };
-        let prefix = match prefix {
-            Some(p) => p.parse::<u8>().map_err(|_| ())?,
-            None => max,
-        };
-        if prefix > max {
-            return Err(());
-        }
-        Ok(IpNet { addr, prefix })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -353,7 +284,7 @@ mod tests {
     #[test]
     fn trusted_proxies_accept_addresses_and_blocks() {
         let settings = from(&[("PMS_TRUSTED_PROXIES", "10.0.0.0/8, ::1,192.168.1.1")]).unwrap();
-        let [block, v6, single] = settings.trusted_proxies[..] else {
+        let [block, v6, single] = settings.trusted_proxies.blocks() else {
             panic!("three entries")
         };
         assert!(block.contains("10.200.3.4".parse().unwrap()));

@@ -422,24 +422,34 @@ async fn the_same_instant_written_differently_is_refused(engine: TestEngine) {
     let (body, _) = original.split_once('Z').unwrap();
     let (whole, fraction) = body.split_once('.').unwrap_or((body, ""));
 
-    let mut respellings = vec![
+    // Spellings the strict reading refuses: each carries a MAC made over
+    // its own bytes, so it is the reading, not the MAC check, that refuses.
+    let unreadable = [
         format!("{body}+00:00"),
         format!("{body}z"),
         format!("{body}-00:00"),
         body.replacen('T', "t", 1) + "Z",
         body.replacen('T', " ", 1) + "Z",
+    ];
+    assert_accepted(
+        &app,
+        &Creds::signed_at(&tenant, &original),
+        "signed as issued",
+    )
+    .await;
+    for respelled in unreadable {
+        assert_refused(&app, &Creds::signed_at(&tenant, &respelled), &respelled).await;
+    }
+    // Trailing zeros are readable (JavaScript writes three fraction digits
+    // whatever they are), so the MAC over the bytes as issued refuses them.
+    for respelled in [
         format!("{whole}.{fraction}0Z"),
         format!("{whole}.{:0<9}Z", fraction),
-    ];
-    if !fraction.is_empty() {
-        respellings.push(format!("{whole}.{}Z", &fraction[..fraction.len() - 1]));
-    }
-
-    for respelled in respellings {
-        let mut creds = Creds::of(&tenant, &issued);
+    ] {
         if respelled == original {
             continue;
         }
+        let mut creds = Creds::of(&tenant, &issued);
         creds.timestamp = respelled.clone().into_bytes();
         assert_refused(&app, &creds, &respelled).await;
     }
@@ -927,7 +937,7 @@ async fn a_forged_x_forwarded_for_does_not_dodge_the_address_limit(engine: TestE
     // and anything the client put to its left does not.
     let app = TestApp::spawn_with(engine, |s| {
         s.rate_limit.per_address_per_minute = 2;
-        s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()];
+        s.trusted_proxies = doorstep::forwarded::TrustedProxies::parse("127.0.0.1").unwrap();
     })
     .await;
     let tenant = app.create_tenant("A").await;
@@ -1047,5 +1057,45 @@ async fn a_client_that_sends_its_headers_too_slowly_is_disconnected() {
     // Complete requests are unaffected.
     let tenant = app.create_tenant("Alice Stays").await;
     app.signature(&tenant).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_body_that_does_not_arrive_in_time_gets_a_408() {
+    let app = TestApp::spawn_with(TestEngine::Sqlite, |s| {
+        s.header_read_timeout = Duration::from_millis(300);
+    })
+    .await;
+    let tenant = app.create_tenant("Slow Stays").await;
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    // Whole headers, then two bytes of the forty promised, then nothing.
+    let head = format!(
+        "POST /auth/signature HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n\
+         {}: {}\r\n{}: {}\r\ncontent-length: 40\r\n\r\n{{\"",
+        headers::CLIENT_ID,
+        tenant.client_id,
+        headers::API_KEY,
+        tenant.api_key,
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut buf = [0u8; 1024];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => answer.extend_from_slice(&buf[..n]),
+            }
+            if answer.windows(4).any(|w| w == b"\r\n\r\n") {
+                return;
+            }
+        }
+    })
+    .await;
+
+    assert!(read.is_ok(), "answered or closed within the timeout");
+    let head = String::from_utf8_lossy(&answer);
+    assert!(head.starts_with("HTTP/1.1 408"), "{head}");
     app.stop().await;
 }

@@ -125,9 +125,9 @@ impl Settings {
 
         let hsts = number(&get, "HSTS_MAX_AGE_SECS", 0)?;
         let trusted_proxies = match get("TRUSTED_PROXIES") {
-            Some(value) => TrustedProxies::parse(&value).map_err(|reason| SettingsError {
+            Some(value) => TrustedProxies::parse(&value).map_err(|error| SettingsError {
                 name: "TRUSTED_PROXIES",
-                reason,
+                reason: error.to_string(),
             })?,
             None => TrustedProxies::default(),
         };

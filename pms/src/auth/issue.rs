@@ -40,7 +40,8 @@ pub const MAX_BODY_BYTES: usize = 1024;
 pub struct IssueLimits {
     /// Keyed by client ID (only for values shaped like one).
     pub per_client: RateLimiter<String>,
-    /// Keyed by source address, after trusted-proxy resolution.
+    /// Keyed by source address (an IPv6 one by its /64), after trusted-proxy
+    /// resolution.
     pub per_address: RateLimiter<IpAddr>,
 }
 
@@ -58,8 +59,12 @@ async fn issue(state: &AppState, request: Request) -> Result<Response, ApiError>
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip());
+    // An IPv6 client counts by its /64, which one host usually has whole.
     let address = client_addr(peer, &parts.headers, &state.settings.trusted_proxies);
-    limit(&state.issue_limits.per_address, &address)?;
+    limit(
+        &state.issue_limits.per_address,
+        &doorstep::forwarded::client_key(address),
+    )?;
 
     let client_id = credential_header(&parts.headers, headers::CLIENT_ID)?;
     let api_key = credential_header(&parts.headers, headers::API_KEY)?;
@@ -69,7 +74,7 @@ async fn issue(state: &AppState, request: Request) -> Result<Response, ApiError>
 
     let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
         .await
-        .map_err(|_| ApiError::payload_too_large())?;
+        .map_err(|error| ApiError::unreadable_body(&error))?;
     if !body.is_empty() {
         let request: SignatureRequest = serde_json::from_slice(&body)
             .map_err(|_| ApiError::bad_request("body must be {\"clientId\": string}"))?;

@@ -15,12 +15,22 @@ use std::time::{Duration, Instant};
 /// so memory stays bounded under a flood of distinct keys.
 const PRUNE_ABOVE: usize = 50_000;
 
+/// The buckets, and the size at which they are next pruned.
+#[derive(Debug)]
+struct Buckets<K> {
+    by_key: HashMap<K, Bucket>,
+    /// A prune keeps every bucket touched within a refill time, so during a
+    /// flood it may keep nearly all; the next waits until the map has
+    /// doubled, so the flood costs one scan per doubling, not one per call.
+    prune_at: usize,
+}
+
 /// A keyed token-bucket limiter.
 #[derive(Debug)]
 pub struct RateLimiter<K> {
     capacity: f64,
     per_second: f64,
-    buckets: Mutex<HashMap<K, Bucket>>,
+    buckets: Mutex<Buckets<K>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -37,7 +47,10 @@ impl<K: Eq + Hash + Clone> RateLimiter<K> {
         Self {
             capacity,
             per_second: capacity / 60.0,
-            buckets: Mutex::new(HashMap::new()),
+            buckets: Mutex::new(Buckets {
+                by_key: HashMap::new(),
+                prune_at: PRUNE_ABOVE,
+            }),
         }
     }
 
@@ -48,11 +61,13 @@ impl<K: Eq + Hash + Clone> RateLimiter<K> {
 
     fn check_at(&self, key: &K, now: Instant) -> Result<(), Duration> {
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        if buckets.len() > PRUNE_ABOVE {
-            self.prune(&mut buckets, now);
+        let Buckets { by_key, prune_at } = &mut *buckets;
+        if by_key.len() > *prune_at {
+            self.prune(by_key, now);
+            *prune_at = PRUNE_ABOVE.max(by_key.len() * 2);
         }
 
-        let bucket = buckets.entry(key.clone()).or_insert(Bucket {
+        let bucket = by_key.entry(key.clone()).or_insert(Bucket {
             tokens: self.capacity,
             updated: now,
         });
@@ -101,6 +116,37 @@ mod tests {
             Ok(()),
             "other keys are separate"
         );
+    }
+
+    #[test]
+    fn a_flood_of_keys_is_pruned_once_per_doubling() {
+        let limiter = RateLimiter::per_minute(2);
+        let now = Instant::now();
+
+        // Every bucket was just touched, so a prune keeps them all.
+        for key in 0..=PRUNE_ABOVE + 1 {
+            limiter.check_at(&key, now).unwrap();
+        }
+        let after_first = limiter.buckets.lock().unwrap().prune_at;
+        limiter.check_at(&usize::MAX, now).unwrap();
+
+        assert_eq!(after_first, 2 * (PRUNE_ABOVE + 1));
+        assert_eq!(limiter.buckets.lock().unwrap().prune_at, after_first);
+    }
+
+    #[test]
+    fn old_buckets_are_forgotten_by_a_prune() {
+        let limiter = RateLimiter::per_minute(2);
+        let start = Instant::now();
+        for key in 0..=PRUNE_ABOVE {
+            limiter.check_at(&key, start).unwrap();
+        }
+
+        limiter
+            .check_at(&usize::MAX, start + Duration::from_secs(61))
+            .unwrap();
+
+        assert_eq!(limiter.buckets.lock().unwrap().by_key.len(), 1);
     }
 
     #[test]

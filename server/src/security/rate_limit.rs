@@ -29,14 +29,13 @@ use axum::{
 use doorstep_app::platform::SiteError;
 use http::{HeaderValue, StatusCode, header};
 
+use doorstep::forwarded::client_key;
+
 use super::client_addr::{self, TrustedProxies};
 use crate::{ops::metrics::Metrics, signature_cache::RedisStore};
 
 /// Above this many tracked clients, full buckets are forgotten.
 const PRUNE_ABOVE: usize = 10_000;
-
-/// How many leading bits of an IPv6 address name one client.
-const IPV6_CLIENT_BITS: u32 = 64;
 
 /// After a Redis call fails, how long the limiter counts in this process
 /// before asking Redis again: an unreachable Redis then delays one limited
@@ -91,7 +90,7 @@ impl RateLimiter {
     /// the next one.
     pub async fn take(&self, addr: IpAddr) -> Result<(), Duration> {
         if let Some(redis) = self.shared.as_ref().filter(|_| self.redis_is_due()) {
-            let name = client_of(addr).to_string();
+            let name = client_key(addr).to_string();
             match redis
                 .take_token(&name, self.per_minute, self.per_minute)
                 .await
@@ -137,7 +136,7 @@ impl RateLimiter {
             });
             *prune_at = by_client.len() * 2;
         }
-        let bucket = by_client.entry(client_of(addr)).or_insert(Bucket {
+        let bucket = by_client.entry(client_key(addr)).or_insert(Bucket {
             tokens: capacity,
             updated: now,
         });
@@ -151,21 +150,6 @@ impl RateLimiter {
         } else {
             Err(Duration::from_secs_f64((1.0 - bucket.tokens) / per_second))
         }
-    }
-}
-
-/// The client `addr` counts as: the address itself for IPv4, its /64
-/// network for IPv6 (an IPv4-mapped address counts as its IPv4 address).
-fn client_of(addr: IpAddr) -> IpAddr {
-    match addr {
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => {
-                let network = u128::from(v6) & (u128::MAX << (128 - IPV6_CLIENT_BITS));
-                IpAddr::V6(network.into())
-            }
-        },
-        v4 => v4,
     }
 }
 
@@ -267,14 +251,6 @@ mod tests {
             limiter
                 .check("2001:db8:1:3::1".parse().unwrap(), now)
                 .is_ok()
-        );
-        assert_eq!(
-            client_of("2001:db8:1:2:abcd::1".parse().unwrap()),
-            "2001:db8:1:2::".parse::<IpAddr>().unwrap()
-        );
-        assert_eq!(
-            client_of("::ffff:198.51.100.4".parse().unwrap()),
-            "198.51.100.4".parse::<IpAddr>().unwrap()
         );
     }
 
