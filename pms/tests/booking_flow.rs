@@ -629,6 +629,19 @@ async fn expired_quotes_cannot_be_booked_and_lapsed_holds_free_their_dates(engin
     let late = guest.book(quote_id, "late-1").await;
     assert_eq!((late.status.as_u16(), late.code()), (410, "quote_expired"));
 
+    // A quote made before midnight for that day, booked after it.
+    let quote = guest.quote("sea-view", day(50), day(52), 2).await;
+    let quote_id = quote["id"].as_str().unwrap();
+    sqlx::query("UPDATE quotes SET check_in = $1 WHERE quote_id = $2")
+        .bind(day(-1).to_string())
+        .bind(quote_id)
+        .execute(app.db().pool())
+        .await
+        .unwrap();
+    let yesterday = guest.book(quote_id, "yesterday-1").await;
+    assert_eq!(yesterday.status, 422, "{:?}", yesterday.body);
+    assert!(yesterday.names_field("checkIn"), "{:?}", yesterday.body);
+
     let quote = guest.quote("sea-view", day(50), day(52), 2).await;
     let held = guest.book(quote["id"].as_str().unwrap(), "hold-1").await;
     assert_eq!(held.status, 201);

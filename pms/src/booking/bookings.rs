@@ -27,6 +27,7 @@ use crate::auth::CurrentTenant;
 use crate::db::{Db, Engine, now_millis};
 use crate::error::ApiError;
 
+use super::charges::{self, Attempt};
 use super::input::{
     FieldErrors, JsonBody, check_email, check_phone, check_text, dates_taken, is_plausible_key,
     refused,
@@ -121,6 +122,15 @@ pub async fn create(
             StatusCode::GONE,
             "quote_expired",
             "The quote has expired; please ask for a new one.",
+        ));
+    }
+    // A quote made late in the day may outlive it: its check-in must still
+    // be today or later where the listing is.
+    let listing = store::listing(&state.db, &tenant.tenant_id, &stored.quote.listing_id).await?;
+    if stored.quote.check_in < store::today_in(&listing.detail.time_zone) {
+        return Err(ApiError::invalid_field(
+            "checkIn",
+            "must not be in the past; please ask for a new quote",
         ));
     }
 
@@ -461,13 +471,15 @@ pub(super) async fn latest_charge(
     }))
 }
 
-/// Records a charge and confirms a held booking, unless its hold lapsed
-/// meanwhile (then nothing changes and `false` is returned).
+/// Records a charge and confirms a held booking, with the payment attempt
+/// that made it, unless its hold lapsed meanwhile (then nothing changes and
+/// `false` is returned).
 pub async fn confirm(
     db: &Db,
     booking: &StoredBooking,
     charge: &Charge,
     provider: &str,
+    attempt: &Attempt,
 ) -> Result<bool, ApiError> {
     let now = now_millis();
     let mut tx = begin_write(db).await?;
@@ -497,6 +509,7 @@ pub async fn confirm(
         now,
     )
     .await?;
+    charges::confirm_in(&mut tx, attempt, charge).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -14,9 +14,10 @@
 //! | `POST /bookings/lookup`, `POST /bookings/cancel` | [`guests`] |
 //! | `POST /bookings/{bookingId}/payments` | [`payments`] |
 //!
-//! Two things run outside any request: the [`sweeper`], started with the
-//! service, expires lapsed holds and retries the pending [`refunds`] of
-//! cancellations.
+//! Some things run outside any request: the [`sweeper`], started with the
+//! service, expires lapsed holds, retries the pending [`refunds`] of
+//! cancellations and settles the payment attempts ([`charges`]) a payment
+//! could not see to the end.
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -24,6 +25,7 @@ use axum::routing::{get, post};
 use crate::app::AppState;
 
 pub mod bookings;
+pub mod charges;
 pub mod guests;
 pub mod input;
 pub mod listings;

@@ -6,10 +6,11 @@
 //! never taken from the request: it is what the booking's payment policy
 //! says is due now (the deposit or the total).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -20,10 +21,11 @@ use sha2::{Digest as _, Sha256};
 
 use crate::app::AppState;
 use crate::auth::CurrentTenant;
-use crate::db::now_millis;
+use crate::db::{Db, now_millis};
 use crate::error::ApiError;
 
 use super::bookings::{self, StoredBooking};
+use super::charges;
 use super::input::{FieldErrors, JsonBody, check_text};
 
 /// What the platform asks a provider to charge.
@@ -34,6 +36,9 @@ pub struct ChargeRequest<'a> {
     pub card: &'a CardDetails,
     /// The booking reference, for the provider's statement.
     pub description: &'a str,
+    /// Names the charge: asked again with the same key, the provider must
+    /// not charge twice but answer the charge it already made.
+    pub idempotency_key: &'a str,
 }
 
 /// A successful charge.
@@ -75,11 +80,18 @@ pub trait PaymentProvider: Send + Sync {
     /// The provider's name, stored with each payment.
     fn name(&self) -> &'static str;
 
-    /// Charges a card.
+    /// Charges a card, at most once per `request.idempotency_key`.
     fn charge<'a>(
         &'a self,
         request: ChargeRequest<'a>,
     ) -> ProviderFuture<'a, Result<Charge, Decline>>;
+
+    /// The charge made with `idempotency_key`, if any: how the platform
+    /// learns what became of a payment it could not see to the end.
+    fn find_charge<'a>(
+        &'a self,
+        idempotency_key: &'a str,
+    ) -> ProviderFuture<'a, Result<Option<Charge>, Decline>>;
 
     /// Refunds part or all of an earlier charge and answers the refund's
     /// reference.
@@ -101,15 +113,27 @@ pub trait PaymentProvider: Send + Sync {
 /// retried.
 pub const REFUND_FAILS_ONCE: &str = "4000000000005126";
 
+/// A card whose charge succeeds at the [`SimulatedProvider`] after
+/// [`SLOW_CHARGE_TAKES`], as a slow provider would: lets tests see a payment
+/// whose caller gives up halfway.
+pub const SLOW_CHARGE: &str = "4000000000000077";
+
+/// How long a charge of [`SLOW_CHARGE`] takes.
+pub const SLOW_CHARGE_TAKES: Duration = Duration::from_millis(500);
+
 /// A provider that moves no money. Test cards: [`test_cards::SUCCESS`]
 /// succeeds, [`test_cards::DECLINED`] is declined,
 /// [`test_cards::INSUFFICIENT_FUNDS`] lacks funds, [`REFUND_FAILS_ONCE`]
-/// is charged but its first refund fails; any other valid number succeeds.
+/// is charged but its first refund fails, [`SLOW_CHARGE`] is charged
+/// slowly; any other valid number succeeds.
 #[derive(Debug, Default)]
 pub struct SimulatedProvider {
     /// Charges made with [`REFUND_FAILS_ONCE`] whose refund has not failed
     /// yet. An entry is removed by the failure it causes.
     failing_refunds: Mutex<HashSet<String>>,
+    /// Every charge made, by idempotency key (the simulation keeps them for
+    /// the life of the process, as a provider keeps them for good).
+    charges: Mutex<HashMap<String, Charge>>,
 }
 
 impl PaymentProvider for SimulatedProvider {
@@ -124,21 +148,34 @@ impl PaymentProvider for SimulatedProvider {
         Box::pin(async move {
             let digits = card_digits(&request.card.number);
             match digits.as_str() {
-                test_cards::DECLINED => Err(Decline::CardDeclined),
-                test_cards::INSUFFICIENT_FUNDS => Err(Decline::InsufficientFunds),
-                _ => {
-                    let provider_reference = format!("sim_ch_{}", uuid::Uuid::new_v4().simple());
-                    if digits == REFUND_FAILS_ONCE {
-                        self.failing_refunds().insert(provider_reference.clone());
-                    }
-                    Ok(Charge {
-                        provider_reference,
-                        brand: brand(&digits).to_owned(),
-                        last4: digits[digits.len() - 4..].to_owned(),
-                    })
-                }
+                test_cards::DECLINED => return Err(Decline::CardDeclined),
+                test_cards::INSUFFICIENT_FUNDS => return Err(Decline::InsufficientFunds),
+                SLOW_CHARGE => tokio::time::sleep(SLOW_CHARGE_TAKES).await,
+                _ => {}
             }
+            let mut charges = lock(&self.charges);
+            if let Some(made) = charges.get(request.idempotency_key) {
+                return Ok(made.clone());
+            }
+            let provider_reference = format!("sim_ch_{}", uuid::Uuid::new_v4().simple());
+            if digits == REFUND_FAILS_ONCE {
+                lock(&self.failing_refunds).insert(provider_reference.clone());
+            }
+            let charge = Charge {
+                provider_reference,
+                brand: brand(&digits).to_owned(),
+                last4: digits[digits.len() - 4..].to_owned(),
+            };
+            charges.insert(request.idempotency_key.to_owned(), charge.clone());
+            Ok(charge)
         })
+    }
+
+    fn find_charge<'a>(
+        &'a self,
+        idempotency_key: &'a str,
+    ) -> ProviderFuture<'a, Result<Option<Charge>, Decline>> {
+        Box::pin(async move { Ok(lock(&self.charges).get(idempotency_key).cloned()) })
     }
 
     fn refund<'a>(
@@ -148,7 +185,7 @@ impl PaymentProvider for SimulatedProvider {
         idempotency_key: &'a str,
     ) -> ProviderFuture<'a, Result<String, Decline>> {
         Box::pin(async move {
-            if self.failing_refunds().remove(provider_reference) {
+            if lock(&self.failing_refunds).remove(provider_reference) {
                 return Err(Decline::ProviderUnavailable);
             }
             // Derived from the key, so a repeated request answers the same
@@ -160,14 +197,12 @@ impl PaymentProvider for SimulatedProvider {
     }
 }
 
-impl SimulatedProvider {
-    fn failing_refunds(&self) -> std::sync::MutexGuard<'_, HashSet<String>> {
-        // A panic elsewhere cannot leave the set half-changed: every
-        // critical section is a single insert or remove.
-        self.failing_refunds
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
+/// Locks one of the simulation's maps. A panic elsewhere cannot leave one
+/// half-changed: every critical section is a single look-up, insert or
+/// remove.
+fn lock<T>(map: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    map.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The provider of this process: the simulated one.
@@ -264,37 +299,67 @@ pub async fn pay(
     check_card(&request.card, this_month())?;
     ensure_payable(&booking, now_millis())?;
 
+    // From here on the card may be charged, so the rest runs to its end in
+    // a task of its own: a guest who goes away, or a client that gives up,
+    // cannot stop it between the charge and its record.
+    let db = state.db.clone();
+    let payment =
+        tokio::spawn(async move { charge_and_confirm(&db, &booking, &request.card).await });
+    payment
+        .await
+        .map_err(|_| ApiError::internal(&"a payment task stopped unexpectedly"))??;
+
+    let view = bookings::view(&state.db, &tenant.tenant_id, &booking_id).await?;
+    Ok(Json(Envelope::new(view)))
+}
+
+/// Charges `card` for `booking`'s amount due now and confirms the booking,
+/// writing the attempt down first ([`charges`]); a charge the booking cannot
+/// be confirmed with is given back.
+async fn charge_and_confirm(
+    db: &Db,
+    booking: &StoredBooking,
+    card: &CardDetails,
+) -> Result<(), ApiError> {
+    let attempt = charges::begin(db, booking).await?;
     let provider = provider();
-    let charge = provider
+    let key = attempt.charge_key();
+    let charged = provider
         .charge(ChargeRequest {
             amount: booking.due_now,
             currency: &booking.currency,
-            card: &request.card,
+            card,
             description: &booking.reference,
+            idempotency_key: &key,
         })
-        .await
-        .map_err(declined)?;
-
-    let confirmed = bookings::confirm(&state.db, &booking, &charge, provider.name()).await?;
-    if !confirmed {
-        // The hold lapsed, or a concurrent payment confirmed first, while the
-        // card was being charged: give this charge back and say which.
-        let key = format!("unused-{}", charge.provider_reference);
-        if provider
-            .refund(&charge.provider_reference, booking.due_now, &key)
-            .await
-            .is_err()
-        {
-            tracing::error!(booking.id = %booking.booking_id, "refund of an unused charge failed");
+        .await;
+    let charge = match charged {
+        Ok(charge) => charge,
+        // Unreachable, the provider may or may not have charged: the
+        // attempt stays `charging` and the sweeper asks it later.
+        Err(Decline::ProviderUnavailable) => return Err(declined(Decline::ProviderUnavailable)),
+        Err(decline) => {
+            charges::void(db, &attempt).await;
+            return Err(declined(decline));
         }
-        let now = bookings::find_by_id(&state.db, &tenant.tenant_id, &booking_id).await?;
-        return Err(ensure_payable(&now, now_millis())
-            .err()
-            .unwrap_or_else(hold_lapsed));
-    }
+    };
 
-    let view = bookings::view(&state.db, &tenant.tenant_id, &booking.booking_id).await?;
-    Ok(Json(Envelope::new(view)))
+    match bookings::confirm(db, booking, &charge, provider.name(), &attempt).await {
+        Ok(true) => Ok(()),
+        Ok(false) => {
+            // The hold lapsed, or a concurrent payment confirmed first, while
+            // the card was being charged: give this charge back and say which.
+            charges::give_back(db, &attempt, &charge).await;
+            let now = bookings::find_by_id(db, &booking.tenant_id, &booking.booking_id).await?;
+            Err(ensure_payable(&now, now_millis())
+                .err()
+                .unwrap_or_else(hold_lapsed))
+        }
+        Err(error) => {
+            charges::give_back(db, &attempt, &charge).await;
+            Err(error)
+        }
+    }
 }
 
 fn ensure_payable(booking: &StoredBooking, now_ms: i64) -> Result<(), ApiError> {
@@ -371,6 +436,7 @@ mod tests {
             currency: "EUR",
             card: &card,
             description: "DS-TEST",
+            idempotency_key: "charge-a1",
         };
         SimulatedProvider::default().charge(request).await
     }
@@ -399,6 +465,7 @@ mod tests {
             currency: "EUR",
             card: &card,
             description: "DS-TEST",
+            idempotency_key: "charge-a1",
         };
         let charge = provider.charge(request).await.unwrap();
         let reference = charge.provider_reference.as_str();
@@ -411,6 +478,28 @@ mod tests {
         assert_eq!(failed, Err(Decline::ProviderUnavailable));
         assert_eq!(made, repeated, "the same key answers the same refund");
         assert_ne!(made, other);
+    }
+
+    #[tokio::test]
+    async fn a_charge_is_made_once_per_key_and_can_be_looked_up() {
+        let provider = SimulatedProvider::default();
+        let card = card(test_cards::SUCCESS);
+        let request = |key| ChargeRequest {
+            amount: 100,
+            currency: "EUR",
+            card: &card,
+            description: "DS-TEST",
+            idempotency_key: key,
+        };
+
+        let first = provider.charge(request("charge-a1")).await.unwrap();
+        let repeated = provider.charge(request("charge-a1")).await.unwrap();
+        let other = provider.charge(request("charge-a2")).await.unwrap();
+
+        assert_eq!(first, repeated, "the same key answers the same charge");
+        assert_ne!(first, other);
+        assert_eq!(provider.find_charge("charge-a1").await, Ok(Some(first)));
+        assert_eq!(provider.find_charge("charge-none").await, Ok(None));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The sweeper: a background task, started with the service, that marks
 //! lapsed holds expired and deletes their nights, retries the refunds of
-//! cancellations that the provider could not make at the time, and deletes
+//! cancellations that the provider could not make at the time, settles the
+//! payment attempts a payment could not see to the end (an unused charge is
+//! refunded, see [`charges`](super::charges)), and deletes
 //! quotes a day after they expired (anyone may ask for quotes, so without a
 //! purge the table would only grow).
 //!
@@ -33,8 +35,8 @@ use crate::db::{Db, now_millis};
 use crate::error::ApiError;
 
 use super::bookings::begin_write;
-use super::refunds;
 use super::settings::BookingSettings;
+use super::{charges, refunds};
 
 /// What one sweep did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +47,9 @@ pub struct SweepReport {
     pub refunds_done: usize,
     /// Pending refunds that failed again; they stay pending.
     pub refunds_failed: usize,
+    /// Payment attempts settled: unused charges refunded, abandoned ones
+    /// found uncharged.
+    pub charges_settled: charges::Settled,
     /// Quotes deleted because they expired more than a day ago.
     pub quotes_purged: usize,
 }
@@ -75,6 +80,9 @@ pub fn spawn(db: Db, every: Duration) -> JoinHandle<()> {
                         holds.expired = report.holds_expired,
                         refunds.done = report.refunds_done,
                         refunds.failed = report.refunds_failed,
+                        charges.refunded = report.charges_settled.refunded,
+                        charges.voided = report.charges_settled.voided,
+                        charges.failed = report.charges_settled.failed,
                         quotes.purged = report.quotes_purged,
                         "sweep"
                     );
@@ -90,15 +98,18 @@ pub fn spawn(db: Db, every: Duration) -> JoinHandle<()> {
 }
 
 /// One sweep as of `now_ms` (Unix milliseconds): expires lapsed holds,
-/// retries pending refunds, then purges long-expired quotes.
+/// retries pending refunds, settles payment attempts, then purges
+/// long-expired quotes.
 pub async fn sweep(db: &Db, now_ms: i64) -> Result<SweepReport, ApiError> {
     let holds_expired = sweep_lapsed_holds(db, now_ms).await?;
     let refunds = refunds::retry_pending(db).await?;
+    let charges = charges::settle(db, now_ms).await?;
     let quotes_purged = purge_expired_quotes(db, now_ms).await?;
     Ok(SweepReport {
         holds_expired,
         refunds_done: refunds.done,
         refunds_failed: refunds.failed,
+        charges_settled: charges,
         quotes_purged,
     })
 }

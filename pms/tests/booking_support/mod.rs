@@ -230,6 +230,16 @@ impl Guest {
         }
     }
 
+    /// A signed request under `/v1/clients`, ready to send.
+    fn signed(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}/v1/clients{path}", self.base_url))
+            .header(headers::CLIENT_ID, &self.tenant.client_id)
+            .header(headers::API_KEY, &self.tenant.api_key)
+            .header(headers::SIGNATURE, &self.signature)
+            .header(headers::TIMESTAMP, &self.timestamp)
+    }
+
     /// Sends a signed request under `/v1/clients`.
     pub async fn send(
         &self,
@@ -238,13 +248,7 @@ impl Guest {
         body: Option<&Value>,
         idempotency_key: Option<&str>,
     ) -> Reply {
-        let mut request = self
-            .client
-            .request(method, format!("{}/v1/clients{path}", self.base_url))
-            .header(headers::CLIENT_ID, &self.tenant.client_id)
-            .header(headers::API_KEY, &self.tenant.api_key)
-            .header(headers::SIGNATURE, &self.signature)
-            .header(headers::TIMESTAMP, &self.timestamp);
+        let mut request = self.signed(method, path);
         if let Some(body) = body {
             request = request.json(body);
         }
@@ -257,6 +261,22 @@ impl Guest {
         let body = serde_json::from_str(&text)
             .unwrap_or_else(|_| panic!("{status} answered JSON, got {text:?}"));
         Reply { status, body }
+    }
+
+    /// Pays a booking with a card number but gives up after `patience`, as
+    /// a client that times out does; answers whether an answer came first.
+    pub async fn pay_impatiently(
+        &self,
+        booking_id: &str,
+        number: &str,
+        patience: std::time::Duration,
+    ) -> bool {
+        self.signed(Method::POST, &format!("/bookings/{booking_id}/payments"))
+            .json(&card_body(number))
+            .timeout(patience)
+            .send()
+            .await
+            .is_ok()
     }
 
     /// GET `path`.
