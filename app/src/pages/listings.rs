@@ -10,6 +10,7 @@ use leptos::{prelude::*, server_fn::codec::Json};
 use leptos_meta::Title;
 
 use crate::{
+    codec::JsonAnswer,
     components::GuestCounter,
     pages::NotFoundPage,
     platform::{SiteError, SiteHost, TenantBrand},
@@ -26,7 +27,7 @@ const MAX_QUERY_LEN: usize = 100;
 ///
 /// A public endpoint (`POST /api/listings`, JSON body `{"search": {…}}`):
 /// its input is checked here before anything reaches the platform.
-#[server(prefix = "/api", endpoint = "listings", input = Json)]
+#[server(prefix = "/api", endpoint = "listings", input = Json, output = JsonAnswer)]
 pub async fn search_listings(search: ListingSearch) -> Result<Page<ListingSummary>, SiteError> {
     let result = async {
         validate(&search)?;
