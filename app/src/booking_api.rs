@@ -11,10 +11,10 @@ use doorstep::booking::{
 };
 use leptos::{prelude::*, server_fn::codec::Json};
 
-use crate::{codec::JsonAnswer, platform::SiteError};
+use crate::platform::SiteError;
 
 /// `POST /api/quote`: prices a stay.
-#[server(prefix = "/api", endpoint = "quote", input = Json, output = JsonAnswer)]
+#[server(prefix = "/api", endpoint = "quote", input = Json)]
 pub async fn quote_stay(request: QuoteRequest) -> Result<Quote, SiteError> {
     answer(async {
         check_id(&request.listing_id)?;
@@ -36,7 +36,7 @@ pub async fn quote_stay(request: QuoteRequest) -> Result<Quote, SiteError> {
 /// `POST /api/booking/create`: books a quote for a guest. The browser makes
 /// `idempotency_key` once per booking form, so a double submit or a retry
 /// returns the same booking.
-#[server(prefix = "/api", endpoint = "booking/create", input = Json, output = JsonAnswer)]
+#[server(prefix = "/api", endpoint = "booking/create", input = Json)]
 pub async fn create_booking(
     idempotency_key: String,
     request: BookingRequest,
@@ -70,7 +70,7 @@ pub async fn create_booking(
 }
 
 /// `POST /api/booking/pay`: pays a held booking by card.
-#[server(prefix = "/api", endpoint = "booking/pay", input = Json, output = JsonAnswer)]
+#[server(prefix = "/api", endpoint = "booking/pay", input = Json)]
 pub async fn pay_booking(
     booking_id: String,
     request: PaymentRequest,
@@ -87,7 +87,7 @@ pub async fn pay_booking(
 }
 
 /// `POST /api/booking/find`: a guest's booking by reference and e-mail.
-#[server(prefix = "/api", endpoint = "booking/find", input = Json, output = JsonAnswer)]
+#[server(prefix = "/api", endpoint = "booking/find", input = Json)]
 pub async fn find_booking(lookup: BookingLookup) -> Result<Booking, SiteError> {
     answer(async {
         check_lookup(&lookup)?;
@@ -98,7 +98,7 @@ pub async fn find_booking(lookup: BookingLookup) -> Result<Booking, SiteError> {
 
 /// `POST /api/booking/cancel`: cancels a guest's booking found by reference
 /// and e-mail.
-#[server(prefix = "/api", endpoint = "booking/cancel", input = Json, output = JsonAnswer)]
+#[server(prefix = "/api", endpoint = "booking/cancel", input = Json)]
 pub async fn cancel_booking(lookup: BookingLookup) -> Result<Booking, SiteError> {
     answer(async {
         check_lookup(&lookup)?;

@@ -8,7 +8,6 @@
 //! behind `#[cfg(feature = "ssr")]` or in the `server` crate.
 
 pub mod booking_api;
-pub mod codec;
 pub mod components;
 pub mod pages;
 pub mod platform;

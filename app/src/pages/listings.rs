@@ -10,7 +10,6 @@ use leptos::{prelude::*, server_fn::codec::Json};
 use leptos_meta::Title;
 
 use crate::{
-    codec::JsonAnswer,
     components::GuestCounter,
     pages::NotFoundPage,
     platform::{SiteError, SiteHost, TenantBrand},
@@ -27,7 +26,7 @@ const MAX_QUERY_LEN: usize = 100;
 ///
 /// A public endpoint (`POST /api/listings`, JSON body `{"search": {…}}`):
 /// its input is checked here before anything reaches the platform.
-#[server(prefix = "/api", endpoint = "listings", input = Json, output = JsonAnswer)]
+#[server(prefix = "/api", endpoint = "listings", input = Json)]
 pub async fn search_listings(search: ListingSearch) -> Result<Page<ListingSummary>, SiteError> {
     let result = async {
         validate(&search)?;
