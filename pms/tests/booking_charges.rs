@@ -23,6 +23,7 @@ on_both_engines!(
     a_payment_whose_caller_gives_up_still_confirms_the_booking,
     a_charge_the_hold_lost_meanwhile_is_refunded_and_recorded,
     attempts_a_crash_left_halfway_are_settled_by_the_sweeper,
+    a_charge_that_lands_after_the_sweeper_voided_its_attempt_is_refunded,
 );
 
 /// A held booking of `slug` for `from..until`.
@@ -163,5 +164,41 @@ async fn attempts_a_crash_left_halfway_are_settled_by_the_sweeper(engine: TestEn
         "confirmed",
         "a refunded attempt pays nothing"
     );
+    app.stop().await;
+}
+
+async fn a_charge_that_lands_after_the_sweeper_voided_its_attempt_is_refunded(engine: TestEngine) {
+    let app = TestApp::spawn(engine).await;
+    let guest = Guest::new(&app, "Overtaken Stays").await;
+    let db = app.db();
+    let booking = held(&guest, "sea-view", 60, 62).await;
+
+    let paying = {
+        let guest = Guest::for_tenant(&app, guest.tenant.clone()).await;
+        let booking = booking.clone();
+        tokio::spawn(async move { guest.pay(&booking, SLOW_CHARGE).await })
+    };
+    // While the provider is still charging, a sweep that takes the attempt
+    // for abandoned finds no charge and voids it.
+    tokio::time::sleep(SLOW_CHARGE_TAKES / 2).await;
+    let swept = sweeper::sweep(db, now_millis() + SETTLE_AFTER_MS + 1)
+        .await
+        .unwrap();
+    let paid = paying.await.unwrap();
+
+    assert_eq!(swept.charges_settled.voided, 1);
+    assert_ne!(paid.status.as_u16(), 200, "{:?}", paid.body);
+    assert_eq!(
+        attempts_of(db, &booking).await,
+        ["refunded"],
+        "the charge that landed late was given back"
+    );
+    assert_eq!(
+        charges_of(db, &booking).await,
+        0,
+        "the booking was never paid"
+    );
+    let shown = guest.get(&format!("/bookings/{booking}")).await;
+    assert_ne!(shown.data()["status"], "confirmed", "{:?}", shown.body);
     app.stop().await;
 }

@@ -11,10 +11,17 @@
 //!   hold lapsed, a concurrent payment won, the database failed): the
 //!   attempt becomes `refund_pending` and the charge is given back with the
 //!   key `unused-<attemptId>`, then `refunded`;
-//! - the process stops halfway, or the database cannot record the outcome:
-//!   the attempt stays `charging`, and once it is older than any payment can
-//!   take ([`SETTLE_AFTER_MS`]) the [sweeper](super::sweeper) asks the
-//!   provider what became of its key and refunds a charge it finds.
+//! - the process stops halfway, the provider cannot be reached, or the
+//!   database cannot record the outcome: the attempt stays `charging`, and
+//!   once it is older than any payment can take ([`SETTLE_AFTER_MS`]) the
+//!   [sweeper](super::sweeper) asks the provider what became of its key and
+//!   refunds a charge it finds;
+//! - a charge that lands after the sweeper found none and voided its
+//!   attempt is refunded by the payment that made it.
+//!
+//! Every move is conditional on the state it leaves (`charging`, `void`,
+//! `refund_pending`), so when a payment and the sweeper meet on one attempt
+//! exactly one of them moves it.
 //!
 //! The sweeper also retries `refund_pending` attempts, so a provider that
 //! fails a refund only delays it.
@@ -26,8 +33,10 @@ use super::bookings::StoredBooking;
 use super::payments::{Charge, Decline, provider};
 
 /// Attempts still `charging` this long after they began are settled by the
-/// sweeper: longer than any payment request takes, so the sweeper never
-/// races a payment still in progress.
+/// sweeper: far longer than a payment's charge may take
+/// ([`CHARGE_DEADLINE`](super::payments::CHARGE_DEADLINE)), so the sweeper
+/// rarely meets a payment still in progress; when it does, the moves being
+/// conditional keeps the outcome right.
 pub const SETTLE_AFTER_MS: i64 = 15 * 60 * 1000;
 
 /// How many attempts one sweep settles.
@@ -171,7 +180,26 @@ pub async fn give_back(db: &Db, attempt: &Attempt, charge: &Charge) {
     .await
     {
         Ok(true) => {}
-        Ok(false) => return,
+        // The sweeper voided the attempt while the provider was still
+        // charging (it found no charge yet): the charge is unused all the same.
+        Ok(false) => match mark(
+            db.pool(),
+            &attempt.attempt_id,
+            "void",
+            "refund_pending",
+            Some(reference),
+        )
+        .await
+        {
+            Ok(true) => {}
+            // Settled by someone else: confirmed, or already being refunded.
+            Ok(false) => return,
+            Err(error) => {
+                tracing::error!(attempt.id = %attempt.attempt_id, error.code = error.code(),
+                    "could not record a charge made after its attempt was voided");
+                return;
+            }
+        },
         Err(error) => {
             tracing::error!(attempt.id = %attempt.attempt_id, error.code = error.code(),
                 "could not record an unused charge; the sweeper refunds it");
@@ -231,10 +259,12 @@ pub async fn settle(db: &Db, now_ms: i64) -> Result<Settled, ApiError> {
     for attempt in &attempts {
         let reference = match (attempt.status.as_str(), &attempt.provider_reference) {
             ("refund_pending", Some(reference)) => reference.clone(),
+            // Each move below is made only from `charging`: a payment that
+            // ran late and confirmed the attempt meanwhile keeps its charge.
             _ => match provider().find_charge(&attempt.charge_key()).await {
                 Ok(Some(charge)) => {
                     let reference = charge.provider_reference;
-                    mark(
+                    let claimed = mark(
                         db.pool(),
                         &attempt.attempt_id,
                         "charging",
@@ -242,11 +272,17 @@ pub async fn settle(db: &Db, now_ms: i64) -> Result<Settled, ApiError> {
                         Some(&reference),
                     )
                     .await?;
+                    if !claimed {
+                        continue;
+                    }
                     reference
                 }
                 Ok(None) => {
-                    mark(db.pool(), &attempt.attempt_id, "charging", "void", None).await?;
-                    settled.voided += 1;
+                    // A charge that still lands later finds the attempt void
+                    // and gives itself back (`give_back`).
+                    if mark(db.pool(), &attempt.attempt_id, "charging", "void", None).await? {
+                        settled.voided += 1;
+                    }
                     continue;
                 }
                 Err(_) => {

@@ -314,7 +314,7 @@ fn pay() -> Value {
             "409",
             "`already_paid`, `hold_expired` or `booking_cancelled`",
         ),
-        ("503", "`payment_provider_unavailable`: nothing was charged"),
+        ("503", "`payment_provider_unavailable`: the provider could not be reached; a charge it may have made is refunded automatically"),
     ]);
     operation(
         "payBooking",

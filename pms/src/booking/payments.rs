@@ -57,7 +57,10 @@ pub enum Decline {
     CardDeclined,
     #[error("The card has insufficient funds.")]
     InsufficientFunds,
-    #[error("The payment provider could not be reached; nothing was charged.")]
+    #[error(
+        "The payment provider could not be reached. If the card was charged, \
+         the charge is refunded automatically."
+    )]
     ProviderUnavailable,
 }
 
@@ -313,6 +316,11 @@ pub async fn pay(
     Ok(Json(Envelope::new(view)))
 }
 
+/// The longest a charge may take before the platform stops waiting for the
+/// provider (well inside [`charges::SETTLE_AFTER_MS`], after which the
+/// sweeper settles an attempt still `charging`).
+pub const CHARGE_DEADLINE: Duration = Duration::from_secs(60);
+
 /// Charges `card` for `booking`'s amount due now and confirms the booking,
 /// writing the attempt down first ([`charges`]); a charge the booking cannot
 /// be confirmed with is given back.
@@ -324,20 +332,26 @@ async fn charge_and_confirm(
     let attempt = charges::begin(db, booking).await?;
     let provider = provider();
     let key = attempt.charge_key();
-    let charged = provider
-        .charge(ChargeRequest {
-            amount: booking.due_now,
-            currency: &booking.currency,
-            card,
-            description: &booking.reference,
-            idempotency_key: &key,
-        })
-        .await;
+    let charging = provider.charge(ChargeRequest {
+        amount: booking.due_now,
+        currency: &booking.currency,
+        card,
+        description: &booking.reference,
+        idempotency_key: &key,
+    });
+    let charged = tokio::time::timeout(CHARGE_DEADLINE, charging)
+        .await
+        .unwrap_or(Err(Decline::ProviderUnavailable));
     let charge = match charged {
         Ok(charge) => charge,
-        // Unreachable, the provider may or may not have charged: the
-        // attempt stays `charging` and the sweeper asks it later.
-        Err(Decline::ProviderUnavailable) => return Err(declined(Decline::ProviderUnavailable)),
+        // The provider may or may not have charged: ask once what became of
+        // the key. A charge it knows of confirms the booking as usual; else
+        // the attempt stays `charging` and the sweeper asks again later,
+        // refunding a charge that turns up.
+        Err(Decline::ProviderUnavailable) => match provider.find_charge(&key).await {
+            Ok(Some(charge)) => charge,
+            _ => return Err(declined(Decline::ProviderUnavailable)),
+        },
         Err(decline) => {
             charges::void(db, &attempt).await;
             return Err(declined(decline));
