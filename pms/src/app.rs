@@ -10,12 +10,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use doorstep::headers;
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
-use tower_http::timeout::RequestBodyTimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::issue::{IssueLimits, MAX_BODY_BYTES, issue_signature};
 use crate::auth::rate_limit::RateLimiter;
 use crate::auth::{CredentialCache, Verifier, VerifySignatureLayer};
+use crate::body_deadline::with_deadline;
 use crate::crypto::MasterKey;
 use crate::db::Db;
 use crate::error::{ApiError, not_found_fallback};
@@ -98,15 +98,19 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             limit_header_size,
         ))
-        // A body must arrive as promptly as the headers: a client dribbling
-        // one byte at a time would otherwise hold a connection and a task
-        // for as long as it likes.
-        .layer(RequestBodyTimeoutLayer::new(
-            state.settings.header_read_timeout,
-        ))
+        // A body must arrive as promptly as the headers, whole: a client
+        // dribbling one byte at a time would otherwise hold a connection and
+        // a task for as long as it likes.
+        .layer(middleware::from_fn_with_state(state.clone(), body_deadline))
         .layer(TraceLayer::new_for_http())
         .layer(SetSensitiveRequestHeadersLayer::new(credential_headers))
         .with_state(state)
+}
+
+/// Gives every request body the header-read timeout to arrive whole.
+async fn body_deadline(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let within = state.settings.header_read_timeout;
+    next.run(with_deadline(request, within)).await
 }
 
 /// Refuses requests whose headers together exceed the configured size with

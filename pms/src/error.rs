@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use doorstep::api::{ErrorBody, ErrorEnvelope, codes};
@@ -214,25 +214,6 @@ impl From<sqlx::Error> for ApiError {
                 Self::unavailable(&error)
             }
             other => Self::internal(&other),
-        }
-    }
-}
-
-impl From<JsonRejection> for ApiError {
-    /// Bad JSON is the client's fault: 400 for unreadable bodies, 422 when
-    /// the JSON is well-formed but does not fit the expected shape.
-    fn from(rejection: JsonRejection) -> Self {
-        match rejection {
-            JsonRejection::JsonDataError(e) => Self::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                codes::VALIDATION_FAILED,
-                e.body_text(),
-            ),
-            JsonRejection::MissingJsonContentType(_) => {
-                Self::bad_request("expected Content-Type: application/json")
-            }
-            JsonRejection::BytesRejection(_) => Self::payload_too_large(),
-            other => Self::bad_request(other.body_text()),
         }
     }
 }

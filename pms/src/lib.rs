@@ -15,8 +15,9 @@
 //! - [`error::ApiError`] is the one error type; it renders
 //!   `{"error": {"code", "message", "fields"?}}`. Use
 //!   `ApiError::validation(fields)` / `invalid_field`, `not_found`,
-//!   `conflict`, `bad_request`; `?` works on `sqlx::Error`, `JsonRejection`
-//!   and `QueryRejection`.
+//!   `conflict`, `bad_request`; `?` works on `sqlx::Error` and
+//!   `QueryRejection`. Bodies are read with `booking::input::JsonBody`,
+//!   whose errors name the field but never repeat the value sent.
 //! - [`auth::CurrentTenant`] is the only way a handler learns its tenant:
 //!   take it as an extractor and scope every query by `tenant.tenant_id`.
 //!   (The layer stores it in the request extensions as
@@ -36,6 +37,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod body_deadline;
 pub mod booking;
 pub mod cli;
 pub mod clients;

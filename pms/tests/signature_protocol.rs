@@ -1099,3 +1099,53 @@ async fn a_body_that_does_not_arrive_in_time_gets_a_408() {
     assert!(head.starts_with("HTTP/1.1 408"), "{head}");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_body_that_keeps_trickling_in_gets_a_408_at_its_deadline() {
+    let app = TestApp::spawn_with(TestEngine::Sqlite, |s| {
+        s.header_read_timeout = Duration::from_millis(300);
+    })
+    .await;
+    let tenant = app.create_tenant("Trickling Stays").await;
+    let stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    let head = format!(
+        "POST /auth/signature HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n\
+         {}: {}\r\n{}: {}\r\ncontent-length: 40\r\n\r\n",
+        headers::CLIENT_ID,
+        tenant.client_id,
+        headers::API_KEY,
+        tenant.api_key,
+    );
+    writer.write_all(head.as_bytes()).await.unwrap();
+    // One byte every 50 ms: each arrives well within the timeout, the whole
+    // body (two seconds) never does.
+    let trickle = tokio::spawn(async move {
+        for _ in 0..40 {
+            if writer.write_all(b" ").await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    });
+
+    let started = std::time::Instant::now();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !answer.windows(4).any(|w| w == b"\r\n\r\n") {
+        match tokio::time::timeout(Duration::from_secs(5), reader.read(&mut buf)).await {
+            Ok(Ok(n)) if n > 0 => answer.extend_from_slice(&buf[..n]),
+            _ => break,
+        }
+    }
+    let took = started.elapsed();
+    trickle.abort();
+
+    let head = String::from_utf8_lossy(&answer);
+    assert!(head.starts_with("HTTP/1.1 408"), "{head}");
+    assert!(
+        took < Duration::from_millis(1500),
+        "answered at the deadline, before the body was complete ({took:?})"
+    );
+    app.stop().await;
+}
