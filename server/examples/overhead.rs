@@ -77,8 +77,8 @@ async fn bench() -> anyhow::Result<()> {
 
     let dir = std::env::temp_dir().join(format!("doorstep-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let (platform_url, tenant, _platform) = start_platform(&dir, &options).await?;
-    let (site_url, metrics_url, _site) = start_site(&platform_url, &tenant, &options).await?;
+    let (platform_url, tenant, platform) = start_platform(&dir, &options).await?;
+    let (site_url, metrics_url, site) = start_site(&platform_url, &tenant, &options).await?;
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(256)
         .build()?;
@@ -109,9 +109,10 @@ async fn bench() -> anyhow::Result<()> {
         move || forward.request(&http)
     };
     let via_site = posting_search(&http, format!("{site_url}/api/listings"));
-    let (bare_url, _bare) = start_bare_proxy(&platform_request, false, &options).await?;
+    let (bare_url, bare) = start_bare_proxy(&platform_request, false, &options).await?;
     let via_bare = posting_search(&http, format!("{bare_url}/"));
-    let (relay_url, _relay) = start_bare_proxy(&platform_request, true, &options).await?;
+    let (relay_url, relay) = start_bare_proxy(&platform_request, true, &options).await?;
+    let processes = [&site, &bare, &relay, &platform];
     let via_relay = posting_search(&http, format!("{relay_url}/"));
 
     // Warm every path (connections, caches, the site's signature).
@@ -132,6 +133,7 @@ async fn bench() -> anyhow::Result<()> {
     for load in options.loads() {
         println!("\n{} requests per path, {load}", options.requests);
         let before = SiteTimes::read(&http, &metrics_url).await?;
+        let cpu_before = processes.map(|process| process.cpu_seconds());
         let (mut direct_all, mut relay_all) = (Vec::new(), Vec::new());
         let (mut bare_all, mut site_all) = (Vec::new(), Vec::new());
         // Alternate short rounds so every path sees the same machine
@@ -145,6 +147,7 @@ async fn bench() -> anyhow::Result<()> {
             site_all.extend(run(&via_site, round, load, number).await?);
         }
         let inside = SiteTimes::read(&http, &metrics_url).await?.since(&before);
+        let cpu_after = processes.map(|process| process.cpu_seconds());
 
         let d = percentiles(&mut direct_all);
         let r = percentiles(&mut relay_all);
@@ -166,6 +169,23 @@ async fn bench() -> anyhow::Result<()> {
             "inside the site, mean per request: handling {:.3} ms, of which waiting for the platform {:.3} ms",
             inside.handling_ms(),
             inside.platform_ms(),
+        );
+        // Each process in between works for its own path alone; the
+        // platform answers all four.
+        let cpu_ms = |index: usize, requests: usize| {
+            let (before, after) = (cpu_before[index].as_ref(), cpu_after[index].as_ref());
+            match (before, after) {
+                (Ok(before), Ok(after)) => (after - before) * 1000.0 / requests as f64,
+                _ => f64::NAN,
+            }
+        };
+        let per_path = site_all.len();
+        println!(
+            "CPU per request (user + system): site {:.3} ms, bare proxy {:.3} ms, raw relay {:.3} ms, platform {:.3} ms",
+            cpu_ms(0, per_path),
+            cpu_ms(1, per_path),
+            cpu_ms(2, per_path),
+            cpu_ms(3, per_path * 4),
         );
     }
     Ok(())
@@ -297,6 +317,28 @@ impl std::fmt::Display for Load {
 
 /// Kills a child process when dropped, so an early error leaves nothing running.
 struct Stop(std::process::Child);
+
+impl Stop {
+    /// The CPU time the process has used so far, user and system, in
+    /// seconds (`/proc/<pid>/stat`, every thread included).
+    fn cpu_seconds(&self) -> anyhow::Result<f64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.0.id()))?;
+        // The second field, the command name in parentheses, may hold
+        // spaces; utime and stime are the 12th and 13th fields after it.
+        let (_, after_name) = stat
+            .rsplit_once(')')
+            .ok_or_else(|| anyhow::anyhow!("unreadable /proc stat line"))?;
+        let fields: Vec<&str> = after_name.split_whitespace().collect();
+        let ticks = fields
+            .get(11..13)
+            .ok_or_else(|| anyhow::anyhow!("a /proc stat line without CPU times"))?
+            .iter()
+            .map(|time| time.parse::<u64>())
+            .sum::<Result<u64, _>>()?;
+        // /proc counts in USER_HZ, which Linux fixes at 100 a second.
+        Ok(ticks as f64 / 100.0)
+    }
+}
 
 impl Drop for Stop {
     fn drop(&mut self) {
