@@ -20,7 +20,9 @@
 //! The difference of the latency distributions is the site's overhead; the
 //! difference to the bare proxy is what the site's own work costs on top of
 //! the extra network hop. The load generator runs on one thread, so it adds
-//! the same small, steady cost to every path.
+//! the same small, steady cost to every path. Each load also reports the CPU
+//! time a request costs each process, which, unlike the latencies, does not
+//! depend on how the processes happen to share the CPUs.
 //!
 //! ```text
 //! cargo build --release -p doorstep-pms -p doorstep-site --bins --examples
