@@ -9,4 +9,5 @@ pub mod api;
 pub mod booking;
 pub mod forwarded;
 pub mod headers;
+pub mod rate_limit;
 pub mod signature;

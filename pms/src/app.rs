@@ -9,11 +9,11 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use doorstep::headers;
+use doorstep::rate_limit::TokenBuckets;
 use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::issue::{IssueLimits, MAX_BODY_BYTES, issue_signature};
-use crate::auth::rate_limit::RateLimiter;
 use crate::auth::{CredentialCache, Verifier, VerifySignatureLayer};
 use crate::body_deadline::with_deadline;
 use crate::crypto::MasterKey;
@@ -42,8 +42,8 @@ impl AppState {
         let store = TenantStore::new(db.clone(), master_key);
         let credentials = Arc::new(CredentialCache::new(store, settings.credential_cache_ttl));
         let issue_limits = Arc::new(IssueLimits {
-            per_client: RateLimiter::per_minute(settings.rate_limit.per_client_per_minute),
-            per_address: RateLimiter::per_minute(settings.rate_limit.per_address_per_minute),
+            per_client: TokenBuckets::per_minute(settings.rate_limit.per_client_per_minute),
+            per_address: TokenBuckets::per_minute(settings.rate_limit.per_address_per_minute),
         });
         Self {
             db,

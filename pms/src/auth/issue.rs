@@ -22,12 +22,12 @@ use doorstep::signature::{format_timestamp, is_api_key_for, is_client_id, sign};
 use jiff::{SignedDuration, Timestamp};
 
 use super::client_addr::client_addr;
-use super::rate_limit::{RateLimiter, retry_after_secs};
 use super::verify::MAX_CREDENTIAL_HEADER_LEN;
 use crate::app::AppState;
 use crate::crypto::random_base64url;
 use crate::error::ApiError;
 use crate::tenants::credentials::{digest_api_key, digests_equal};
+use doorstep::rate_limit::{TokenBuckets, retry_after_secs};
 
 /// Random bytes in a salt: 192 bits, 32 base64url characters.
 const SALT_BYTES: usize = 24;
@@ -39,10 +39,10 @@ pub const MAX_BODY_BYTES: usize = 1024;
 #[derive(Debug)]
 pub struct IssueLimits {
     /// Keyed by client ID (only for values shaped like one).
-    pub per_client: RateLimiter<String>,
+    pub per_client: TokenBuckets<String>,
     /// Keyed by source address (an IPv6 one by its /64), after trusted-proxy
     /// resolution.
-    pub per_address: RateLimiter<IpAddr>,
+    pub per_address: TokenBuckets<IpAddr>,
 }
 
 /// Handles `POST /auth/signature`.
@@ -135,7 +135,7 @@ async fn issue(state: &AppState, request: Request) -> Result<Response, ApiError>
 }
 
 fn limit<K: Eq + std::hash::Hash + Clone>(
-    limiter: &RateLimiter<K>,
+    limiter: &TokenBuckets<K>,
     key: &K,
 ) -> Result<(), ApiError> {
     limiter.check(key).map_err(|wait| {

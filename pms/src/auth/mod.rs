@@ -2,7 +2,8 @@
 //! verifying signed requests.
 //!
 //! - [`issue`]: `POST /auth/signature`, rate-limited per client and per
-//!   source address ([`rate_limit`], [`client_addr`]).
+//!   source address ([`doorstep::rate_limit`], [`client_addr`]; in each
+//!   process, so N platform instances allow N times the limit).
 //! - [`verify`]: [`VerifySignatureLayer`], the tower layer in front of every
 //!   `/v1/clients/**` route, which attaches a [`CurrentTenant`].
 //! - [`cache`]: the in-process credential cache both of them read through.
@@ -10,7 +11,6 @@
 pub mod cache;
 pub mod client_addr;
 pub mod issue;
-pub mod rate_limit;
 pub mod tenant;
 pub mod verify;
 

@@ -16,7 +16,6 @@
 //! the limit still holds per process, and no guest request fails for it.
 
 use std::{
-    collections::HashMap,
     net::IpAddr,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
@@ -29,40 +28,25 @@ use axum::{
 use doorstep_app::platform::SiteError;
 use http::{HeaderValue, StatusCode, header};
 
-use doorstep::forwarded::client_key;
+use doorstep::{
+    forwarded::client_key,
+    rate_limit::{TokenBuckets, retry_after_secs},
+};
 
 use super::client_addr::{self, TrustedProxies};
 use crate::{ops::metrics::Metrics, signature_cache::RedisStore};
-
-/// Above this many tracked clients, full buckets are forgotten.
-const PRUNE_ABOVE: usize = 10_000;
 
 /// After a Redis call fails, how long the limiter counts in this process
 /// before asking Redis again: an unreachable Redis then delays one limited
 /// request in this time, not every one by the store's deadline.
 const REDIS_RETRY_AFTER: Duration = Duration::from_secs(1);
 
-#[derive(Debug, Clone, Copy)]
-struct Bucket {
-    tokens: f64,
-    updated: Instant,
-}
-
-/// This process's buckets, and the size at which they are next pruned.
-#[derive(Default)]
-struct Buckets {
-    by_client: HashMap<IpAddr, Bucket>,
-    /// Pruning keeps every bucket that is not full, so it may keep many;
-    /// the next one waits until the map has doubled, so a flood of clients
-    /// costs one scan per doubling, not one per request.
-    prune_at: usize,
-}
-
 /// Token buckets by client: in Redis when there is one, else (and while it
 /// is away) in this process.
 pub struct RateLimiter {
     per_minute: u32,
-    buckets: Mutex<Buckets>,
+    /// This process's buckets, by client (an IPv6 client by its /64).
+    local: TokenBuckets<IpAddr>,
     shared: Option<RedisStore>,
     /// Until when Redis is left alone after a failure.
     redis_resting_until: Mutex<Option<Instant>>,
@@ -73,7 +57,7 @@ impl RateLimiter {
     pub fn per_minute(per_minute: u32) -> Self {
         Self {
             per_minute: per_minute.max(1),
-            buckets: Mutex::default(),
+            local: TokenBuckets::per_minute(per_minute),
             shared: None,
             redis_resting_until: Mutex::default(),
         }
@@ -117,39 +101,7 @@ impl RateLimiter {
     /// Takes a token for `addr` at `now`; on refusal, says how long until
     /// the next one.
     pub fn check(&self, addr: IpAddr, now: Instant) -> Result<(), Duration> {
-        let capacity = f64::from(self.per_minute);
-        let per_second = capacity / 60.0;
-        let mut buckets = self
-            .buckets
-            .lock()
-            .expect("the bucket lock is never poisoned");
-        let Buckets {
-            by_client,
-            prune_at,
-        } = &mut *buckets;
-
-        if by_client.len() > PRUNE_ABOVE.max(*prune_at) {
-            by_client.retain(|_, bucket| {
-                bucket.tokens
-                    + now.saturating_duration_since(bucket.updated).as_secs_f64() * per_second
-                    < capacity
-            });
-            *prune_at = by_client.len() * 2;
-        }
-        let bucket = by_client.entry(client_key(addr)).or_insert(Bucket {
-            tokens: capacity,
-            updated: now,
-        });
-        let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
-        bucket.tokens = (bucket.tokens + elapsed * per_second).min(capacity);
-        bucket.updated = now;
-
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(Duration::from_secs_f64((1.0 - bucket.tokens) / per_second))
-        }
+        self.local.check_at(&client_key(addr), now)
     }
 }
 
@@ -184,7 +136,7 @@ impl RateLimitState {
             body,
         )
             .into_response();
-        let seconds = wait.as_secs().max(1).to_string();
+        let seconds = retry_after_secs(wait).to_string();
         response.headers_mut().insert(
             header::RETRY_AFTER,
             HeaderValue::from_str(&seconds).expect("digits make a valid header"),
@@ -251,27 +203,6 @@ mod tests {
             limiter
                 .check("2001:db8:1:3::1".parse().unwrap(), now)
                 .is_ok()
-        );
-    }
-
-    #[test]
-    fn a_flood_of_clients_is_pruned_once_per_doubling() {
-        let limiter = RateLimiter::per_minute(2);
-        let now = Instant::now();
-        let client = |n: u32| IpAddr::from(std::net::Ipv4Addr::from(0x0a00_0000 + n));
-
-        // Every bucket stays below full, so pruning keeps them all.
-        for n in 0..=PRUNE_ABOVE as u32 + 1 {
-            limiter.check(client(n), now).unwrap();
-        }
-        let after_first = limiter.buckets.lock().unwrap().prune_at;
-
-        assert_eq!(after_first, 2 * (PRUNE_ABOVE + 1));
-        limiter.check(client(u32::MAX >> 8), now).unwrap();
-        assert_eq!(
-            limiter.buckets.lock().unwrap().prune_at,
-            after_first,
-            "no second scan yet"
         );
     }
 
