@@ -18,6 +18,7 @@ use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use doorstep::api::{Envelope, SignatureRequest, SignatureResponse};
 use doorstep::headers;
+use doorstep::rate_limit::{TokenBuckets, retry_after_secs};
 use doorstep::signature::{format_timestamp, is_api_key_for, is_client_id, sign};
 use jiff::{SignedDuration, Timestamp};
 
@@ -27,7 +28,6 @@ use crate::app::AppState;
 use crate::crypto::random_base64url;
 use crate::error::ApiError;
 use crate::tenants::credentials::{digest_api_key, digests_equal};
-use doorstep::rate_limit::{TokenBuckets, retry_after_secs};
 
 /// Random bytes in a salt: 192 bits, 32 base64url characters.
 const SALT_BYTES: usize = 24;
