@@ -166,47 +166,33 @@ pub async fn void(db: &Db, attempt: &Attempt) {
 }
 
 /// Gives back a charge the booking could not be confirmed with: records
-/// the refund as owed, then asks the provider. Whatever fails is left for
-/// the sweeper (the attempt stays `charging` or `refund_pending`).
+/// the refund as owed, then asks the provider. A failed refund is left for
+/// the sweeper (the attempt stays `refund_pending`).
 pub async fn give_back(db: &Db, attempt: &Attempt, charge: &Charge) {
     let reference = charge.provider_reference.as_str();
-    match mark(
-        db.pool(),
-        &attempt.attempt_id,
-        "charging",
-        "refund_pending",
-        Some(reference),
-    )
-    .await
-    {
-        Ok(true) => {}
-        // The sweeper voided the attempt while the provider was still
-        // charging (it found no charge yet): the charge is unused all the same.
-        Ok(false) => match mark(
-            db.pool(),
-            &attempt.attempt_id,
-            "void",
-            "refund_pending",
-            Some(reference),
-        )
-        .await
-        {
-            Ok(true) => {}
-            // Settled by someone else: confirmed, or already being refunded.
-            Ok(false) => return,
-            Err(error) => {
-                tracing::error!(attempt.id = %attempt.attempt_id, error.code = error.code(),
-                    "could not record a charge made after its attempt was voided");
-                return;
+    // Still `charging`; or `void`, when the sweeper found no charge yet
+    // while the provider was still making it: the charge is unused all the
+    // same. In any other state someone else settled it (confirmed, or
+    // already being refunded).
+    let owed = async {
+        for from in ["charging", "void"] {
+            let id = &attempt.attempt_id;
+            if mark(db.pool(), id, from, "refund_pending", Some(reference)).await? {
+                return Ok(true);
             }
-        },
+        }
+        Ok::<_, ApiError>(false)
+    };
+    match owed.await {
+        Ok(true) => {
+            let _ = refund_unused(db, attempt, reference).await;
+        }
+        Ok(false) => {}
         Err(error) => {
             tracing::error!(attempt.id = %attempt.attempt_id, error.code = error.code(),
-                "could not record an unused charge; the sweeper refunds it");
-            return;
+                "could not record an unused charge; the sweeper refunds it if it is still charging");
         }
     }
-    let _ = refund_unused(db, attempt, reference).await;
 }
 
 /// Refunds the unused charge `provider_reference` of `attempt`, which is
